@@ -3,7 +3,7 @@
 # Usage: build/build-native.sh <build-dir> [Release|Debug]   Extra CMake arguments: SEQUENCELM_CMAKE_ARGS.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="${1:-$root/artifacts/native/Release}"
+out="${1:-$root/artifacts/native}"
 config="${2:-Release}"
 if ! command -v cmake >/dev/null 2>&1 || [[ ! -d /usr/include/torch && -z "${Torch_DIR:-}" && -z "${CMAKE_PREFIX_PATH:-}" ]]; then
   echo "error: libtorch or CMake is missing. Run: bash build/setup.sh" >&2

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine (system packages), builds everything (native layer included) and runs the tests,
+# then, where Debian's python3-torch is installed, checks our models against PyTorch.
+# Usage: bash build/test.sh [extra dotnet test arguments]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash build/setup.sh --with-python-torch
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build Microsoft.ML.SequenceLM.sln -c Release -nologo -v q
+dotnet test test/SequenceLM.Tests/SequenceLM.Tests.csproj -c Release --no-build -nologo "$@"
+if [[ -f test/python/run-verification.sh ]]; then
+  bash test/python/run-verification.sh
+fi

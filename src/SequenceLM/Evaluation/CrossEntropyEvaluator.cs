@@ -1,0 +1,46 @@
+using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Trainers;
+
+namespace Microsoft.ML.SequenceLM.Evaluation;
+
+/// <summary>
+/// Cross-entropy of a model over all batches of a source. Recurrent models in sequential mode carry their state
+/// across windows, so the figure covers the whole sequence as PTB practice requires.
+/// </summary>
+internal static class CrossEntropyEvaluator
+{
+    public static (double LossSum, long Tokens) Run(NativeModel model, ITrainingBatchSource source, bool carryState,
+        int maximumBatches = 0, double[]? positionLoss = null, long[]? positionCount = null, CancellationToken cancel = default)
+    {
+        model.ResetState(training: false, evaluation: true);
+        double sum = 0;
+        long tokens = 0;
+        int batches = 0;
+        foreach (var batch in source.Batches(shuffle: null))
+        {
+            cancel.ThrowIfCancellationRequested();
+            bool carry = carryState && batch.ContinuesPrevious;
+            var (s, n) = positionLoss is null
+                ? model.EvaluateBatch(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, carry)
+                : EvaluateWithPositions(model, batch, carry, positionLoss, positionCount!);
+            sum += s;
+            tokens += n;
+            if (maximumBatches > 0 && ++batches >= maximumBatches) break;
+        }
+        model.ResetState(training: false, evaluation: true);
+        return (sum, tokens);
+    }
+
+    private static (double, long) EvaluateWithPositions(NativeModel model, TokenBatch batch, bool carry, double[] positionLoss, long[] positionCount)
+    {
+        var loss = new double[batch.SequenceLength];
+        var count = new long[batch.SequenceLength];
+        var result = model.EvaluateBatch(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, carry, loss, count);
+        for (int t = 0; t < Math.Min(loss.Length, positionLoss.Length); t++)
+        {
+            positionLoss[t] += loss[t];
+            positionCount[t] += count[t];
+        }
+        return result;
+    }
+}

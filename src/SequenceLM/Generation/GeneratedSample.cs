@@ -1,0 +1,12 @@
+namespace Microsoft.ML.SequenceLM;
+
+/// <summary>Why a generated sample ended.</summary>
+public enum GenerationStopReason
+{
+    MaxTokens,
+    EndOfSequence,
+    StopString,
+}
+
+/// <summary>One generated sample: its text, keys and why it stopped.</summary>
+public sealed record GeneratedSample(string Prompt, string Text, long[] Keys, GenerationStopReason StopReason);

@@ -1,0 +1,143 @@
+using System.Text;
+using Microsoft.ML.SequenceLM.Native;
+
+namespace Microsoft.ML.SequenceLM.Generation;
+
+/// <summary>
+/// Samples text from a native model for a batch of prompts. Without stop strings the whole loop runs in native
+/// code (one call); with stop strings, or when streaming, one native call yields the next token of every row.
+/// </summary>
+internal sealed class TextGenerator
+{
+    private readonly NativeModel _model;
+    private readonly TokenCodec _codec;
+
+    public TextGenerator(NativeModel model, TokenCodec codec)
+    {
+        _model = model;
+        _codec = codec;
+    }
+
+    public IReadOnlyList<GeneratedSample> Generate(IReadOnlyList<string> prompts, GenerationOptions options)
+    {
+        options.Validate();
+        var rows = prompts.Select(p => new RowState(p, _codec.EncodePrompt(p))).ToArray();
+        if (rows.Length == 0 || options.MaxTokens == 0)
+            return rows.Select(r => r.ToSample(_codec, options)).ToArray();
+        using var generator = NativeGenerator.Create(_model, rows.Select(r => r.PromptKeys).ToArray(), Sampling(options), _codec.BannedKeys);
+        long stop = StopKey(options);
+        bool checkEachToken = options.StopStrings.Count > 0;
+        int chunk = checkEachToken ? 1 : options.MaxTokens;
+        var tokens = new long[chunk * rows.Length];
+        for (int produced = 0; produced < options.MaxTokens && rows.Any(r => !r.Done);)
+        {
+            int count = Math.Min(chunk, options.MaxTokens - produced);
+            generator.Next(count, stop, tokens.AsSpan(0, count * rows.Length));
+            for (int t = 0; t < count; t++)
+                for (int r = 0; r < rows.Length; r++)
+                    rows[r].Add(tokens[t * rows.Length + r], stop, _codec, options);
+            produced += count;
+        }
+        return rows.Select(r => r.ToSample(_codec, options)).ToArray();
+    }
+
+    /// <summary>Yields the text of each token as soon as it is sampled.</summary>
+    public IEnumerable<string> Stream(string prompt, GenerationOptions options, CancellationToken cancel = default)
+    {
+        options.Validate();
+        var row = new RowState(prompt, _codec.EncodePrompt(prompt));
+        if (options.IncludePrompt && prompt.Length > 0) yield return prompt;
+        if (options.MaxTokens == 0) yield break;
+        using var generator = NativeGenerator.Create(_model, new[] { row.PromptKeys }, Sampling(options), _codec.BannedKeys);
+        long stop = StopKey(options);
+        var token = new long[1];
+        for (int produced = 0; produced < options.MaxTokens && !row.Done; produced++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            generator.Next(1, stop, token);
+            var piece = row.Add(token[0], stop, _codec, options);
+            if (piece.Length > 0) yield return piece;
+        }
+        var rest = row.FlushAll();
+        if (rest.Length > 0) yield return rest;
+    }
+
+    private static NativeSampling Sampling(GenerationOptions o) => new()
+    {
+        Temperature = o.Temperature,
+        TopK = o.TopK,
+        TopP = o.TopP,
+        Seed = (ulong)(o.Seed ?? Random.Shared.Next()),
+    };
+
+    private long StopKey(GenerationOptions o) => o.StopAtEndOfSequence && _codec.Vocabulary.EndKey is { } eos ? eos : -1;
+
+    /// <summary>One row's growing output; the text held back is what could still turn out to start a stop string.</summary>
+    private sealed class RowState
+    {
+        private readonly StringBuilder _text = new();
+        private readonly List<long> _keys = new();
+
+        public RowState(string prompt, long[] promptKeys)
+        {
+            Prompt = prompt;
+            PromptKeys = promptKeys;
+        }
+
+        public string Prompt { get; }
+        public long[] PromptKeys { get; }
+        public bool Done { get; private set; }
+        public GenerationStopReason Reason { get; private set; } = GenerationStopReason.MaxTokens;
+        private int _emitted;
+
+        /// <summary>Adds a sampled key; returns the text that is now certain to be part of the output.</summary>
+        public string Add(long key, long stopKey, TokenCodec codec, GenerationOptions options)
+        {
+            if (Done) return "";
+            if (key == stopKey)
+            {
+                Done = true;
+                Reason = GenerationStopReason.EndOfSequence;
+                return Flush(_text.Length);
+            }
+            _keys.Add(key);
+            _text.Append(codec.Piece(key, first: _text.Length == 0 && (Prompt.Length == 0 || codec.PerRow)));
+            foreach (var stop in options.StopStrings)
+            {
+                int at = IndexOfStop(stop);
+                if (at < 0) continue;
+                _text.Length = at;
+                Done = true;
+                Reason = GenerationStopReason.StopString;
+                return Flush(_text.Length);
+            }
+            int longestStop = options.StopStrings.Count == 0 ? 0 : options.StopStrings.Max(s => s.Length);
+            return Flush(Math.Max(_emitted, _text.Length - (longestStop - 1 > 0 ? longestStop - 1 : 0)));
+        }
+
+        private int IndexOfStop(string stop)
+        {
+            int from = Math.Max(0, _text.Length - stop.Length - 32);
+            var tail = _text.ToString(from, _text.Length - from);
+            int i = tail.IndexOf(stop, StringComparison.Ordinal);
+            return i < 0 ? -1 : from + i;
+        }
+
+        public string FlushAll() => Flush(_text.Length);
+
+        private string Flush(int upTo)
+        {
+            if (upTo <= _emitted) return "";
+            var piece = _text.ToString(_emitted, upTo - _emitted);
+            _emitted = upTo;
+            return piece;
+        }
+
+        public GeneratedSample ToSample(TokenCodec codec, GenerationOptions options)
+        {
+            var text = _text.ToString();
+            if (options.IncludePrompt) text = Prompt + text;
+            return new GeneratedSample(Prompt, text, _keys.ToArray(), Reason);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.ML.SequenceLM.Native;
+
+namespace Microsoft.ML.SequenceLM;
+
+/// <summary>The architecture of a trained language model: everything needed to rebuild it before loading weights.</summary>
+public sealed record LanguageModelConfig
+{
+    public ModelFamily Family { get; init; }
+    public int VocabularySize { get; init; }
+    /// <summary>Recurrent: embedding width, 0 for one-hot input. Transformer: equals <see cref="HiddenSize"/>.</summary>
+    public int EmbeddingSize { get; init; }
+    /// <summary>Recurrent: hidden state width. Transformer: model width.</summary>
+    public int HiddenSize { get; init; }
+    public int NumberOfLayers { get; init; }
+    public int NumberOfHeads { get; init; }
+    public int ContextLength { get; init; }
+    public int FeedForwardSize { get; init; }
+    public PositionalEncoding Positional { get; init; }
+    public float Dropout { get; init; }
+    public bool TieWeights { get; init; }
+    /// <summary>Target key that carries no loss (padding in per-row mode), or -1.</summary>
+    public long IgnoreIndex { get; init; } = -1;
+
+    public bool IsRecurrent => Family != ModelFamily.Transformer;
+
+    internal NativeModelConfig ToNative(ulong seed) => new()
+    {
+        Family = (int)(Family switch
+        {
+            ModelFamily.RnnTanh => NativeFamily.RnnTanh,
+            ModelFamily.RnnRelu => NativeFamily.RnnRelu,
+            ModelFamily.Gru => NativeFamily.Gru,
+            ModelFamily.Lstm => NativeFamily.Lstm,
+            _ => NativeFamily.Transformer,
+        }),
+        NumLayers = NumberOfLayers,
+        VocabSize = VocabularySize,
+        EmbeddingSize = EmbeddingSize,
+        HiddenSize = HiddenSize,
+        NumHeads = NumberOfHeads,
+        Positional = Positional == PositionalEncoding.Sinusoidal ? 1 : 0,
+        ContextLength = ContextLength,
+        FfnSize = FeedForwardSize,
+        Dropout = Dropout,
+        TieWeights = TieWeights ? 1 : 0,
+        IgnoreIndex = IgnoreIndex,
+        Seed = seed,
+    };
+
+    /// <summary>The family's name as the native layer and the PyTorch verification script spell it.</summary>
+    public string FamilyName => Family switch
+    {
+        ModelFamily.RnnTanh => "rnn_tanh",
+        ModelFamily.RnnRelu => "rnn_relu",
+        ModelFamily.Gru => "gru",
+        ModelFamily.Lstm => "lstm",
+        _ => "transformer",
+    };
+}

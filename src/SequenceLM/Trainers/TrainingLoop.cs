@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using Microsoft.ML.SequenceLM.Evaluation;
+using Microsoft.ML.SequenceLM.Native;
+
+namespace Microsoft.ML.SequenceLM.Trainers;
+
+/// <summary>
+/// The optimisation loop: epochs of batches, learning-rate schedule, periodic validation keeping the best weights,
+/// early stopping, budgets, cancellation, non-finite loss and checkpoints. One native call per step.
+/// </summary>
+internal sealed class TrainingLoop
+{
+    private readonly NativeModel _model;
+    private readonly LanguageModelTrainerOptions _options;
+    private readonly ITrainingBatchSource _train;
+    private readonly ITrainingBatchSource? _validation;
+    private readonly int _seed;
+    private readonly bool _stateful;
+    private readonly Func<TrainingCheckpoint, IReadOnlyList<NamedTensor>?, Task>? _writeCheckpoint;
+
+    public TrainingLoop(NativeModel model, LanguageModelTrainerOptions options, ITrainingBatchSource train,
+        ITrainingBatchSource? validation, int seed, bool stateful, Func<TrainingCheckpoint, IReadOnlyList<NamedTensor>?, Task>? writeCheckpoint)
+    {
+        _model = model;
+        _options = options;
+        _train = train;
+        _validation = validation;
+        _seed = seed;
+        _stateful = stateful;
+        _writeCheckpoint = writeCheckpoint;
+    }
+
+    /// <summary>Runs training from <paramref name="resume"/> (or the start) and leaves the chosen weights in the model.</summary>
+    public TrainingHistory Run(TrainingCheckpoint? resume, IReadOnlyList<NamedTensor>? resumeBestWeights)
+    {
+        var o = _options;
+        var state = resume ?? new TrainingCheckpoint { LearningRate = o.LearningRate };
+        var history = new TrainingHistory
+        {
+            Records = new List<TrainingRecord>(state.Records),
+            BestValidationLoss = state.BestValidationLoss,
+            BestStep = state.BestStep,
+        };
+        IReadOnlyList<NamedTensor>? best = resumeBestWeights;
+        long stepsPerEpoch = Math.Max(1, _train.Batches(null).LongCount());
+        long plannedSteps = o.MaximumSteps ?? stepsPerEpoch * o.Epochs;
+        var scheduler = new LearningRateScheduler(o.LearningRateSchedule, o.LearningRate, plannedSteps, state.LearningRate);
+        scheduler.Restore(state.SchedulerBest, state.SchedulerWaits);
+        var clock = Stopwatch.StartNew();
+        double elapsedBefore = state.ElapsedSeconds;
+        double windowLoss = 0;
+        long windowSteps = 0, windowTokens = 0;
+        var windowClock = Stopwatch.StartNew();
+        var reason = TrainingStopReason.Completed;
+        string? message = null;
+        long step = state.Step;
+        int evaluationsWithoutImprovement = state.EvaluationsWithoutImprovement;
+        int lastEpoch = state.Epoch;
+        double elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
+
+        for (int epoch = state.Epoch; epoch < o.Epochs && reason == TrainingStopReason.Completed; epoch++)
+        {
+            _model.ResetState(training: true, evaluation: false);
+            int batchIndex = 0;
+            lastEpoch = epoch;
+            foreach (var batch in _train.Batches(new Random(HashCode.Combine(_seed, epoch))))
+            {
+                batchIndex++;
+                if (epoch == state.Epoch && batchIndex <= state.BatchInEpoch) continue; // resumed mid-epoch
+                if (o.CancellationToken.IsCancellationRequested) { reason = TrainingStopReason.Cancelled; break; }
+
+                float lr = scheduler.RateAt(step);
+                var stepOptions = new NativeStepOptions
+                {
+                    LearningRate = lr,
+                    ClipNorm = o.GradientClipNorm,
+                    CarryState = _stateful && batch.ContinuesPrevious ? 1 : 0,
+                    Seed = (ulong)HashCode.Combine(_seed, step) & 0x7fffffffUL,
+                };
+                var (loss, _) = _model.TrainStep(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, stepOptions);
+                if (!float.IsFinite(loss))
+                {
+                    reason = TrainingStopReason.NonFiniteLoss;
+                    message = $"The training loss became {loss} at step {step + 1}; training stopped and the last good weights were kept. " +
+                              "Lower LearningRate or set GradientClipNorm.";
+                    break;
+                }
+                step++;
+                windowLoss += loss;
+                windowSteps++;
+                windowTokens += (long)batch.BatchSize * batch.SequenceLength;
+
+                bool evaluate = _validation != null &&
+                                (o.EvaluateEveryNSteps > 0 ? step % o.EvaluateEveryNSteps == 0 : false);
+                bool report = step % o.ReportEveryNSteps == 0 || evaluate;
+                double? validationLoss = null;
+                if (evaluate)
+                {
+                    validationLoss = Validate(ref best, ref evaluationsWithoutImprovement, history, step, scheduler);
+                    if (o.EarlyStoppingPatience > 0 && evaluationsWithoutImprovement >= o.EarlyStoppingPatience)
+                        reason = TrainingStopReason.EarlyStopping;
+                }
+                if (report && windowSteps > 0)
+                {
+                    Record(history, ref windowLoss, ref windowSteps, ref windowTokens, windowClock, step, epoch, lr, validationLoss,
+                        elapsed(), plannedSteps, o);
+                }
+                if (o.MaximumSteps is { } max && step >= max) reason = TrainingStopReason.StepBudget;
+                if (o.TimeBudget is { } budget && elapsed() >= budget.TotalSeconds) reason = TrainingStopReason.TimeBudget;
+                if (_writeCheckpoint != null && o.CheckpointEveryNSteps > 0 && step % o.CheckpointEveryNSteps == 0)
+                    Checkpoint(epoch, batchIndex, step, scheduler, evaluationsWithoutImprovement, elapsed(), history, best);
+                if (reason != TrainingStopReason.Completed) break;
+            }
+
+            bool epochEvaluation = reason is TrainingStopReason.Completed or TrainingStopReason.StepBudget or TrainingStopReason.TimeBudget;
+            if (epochEvaluation && _validation != null && o.EvaluateEveryNSteps == 0)
+            {
+                var v = Validate(ref best, ref evaluationsWithoutImprovement, history, step, scheduler);
+                Record(history, ref windowLoss, ref windowSteps, ref windowTokens, windowClock, step, epoch, scheduler.RateAt(step), v,
+                    elapsed(), plannedSteps, o, force: true);
+                if (reason == TrainingStopReason.Completed && o.EarlyStoppingPatience > 0 &&
+                    evaluationsWithoutImprovement >= o.EarlyStoppingPatience)
+                    reason = TrainingStopReason.EarlyStopping;
+            }
+            if (reason == TrainingStopReason.Completed)
+            {
+                scheduler.OnEpochEnd();
+                if (_writeCheckpoint != null && o.CheckpointEveryNSteps == 0)
+                    Checkpoint(epoch + 1, 0, step, scheduler, evaluationsWithoutImprovement, elapsed(), history, best);
+            }
+        }
+        if (windowSteps > 0)
+            Record(history, ref windowLoss, ref windowSteps, ref windowTokens, windowClock, step, lastEpoch, scheduler.RateAt(step), null,
+                elapsed(), plannedSteps, o, force: true);
+
+        if (o.KeepBestWeights && best != null)
+            _model.WriteTensors(TensorKind.Parameters, best);
+        _model.ResetState(training: true, evaluation: true);
+        history.StopReason = reason;
+        history.StopMessage = message ?? DescribeStop(reason, step);
+        history.TotalSteps = step;
+        history.TotalSeconds = elapsed();
+        return history;
+    }
+
+    private double Validate(ref IReadOnlyList<NamedTensor>? best, ref int waits, TrainingHistory history, long step,
+        LearningRateScheduler scheduler)
+    {
+        var (sum, tokens) = CrossEntropyEvaluator.Run(_model, _validation!, _stateful && _validation!.IsSequential,
+            _options.MaximumValidationBatches);
+        double loss = tokens > 0 ? sum / tokens : double.NaN;
+        scheduler.OnValidation(loss);
+        if (history.BestValidationLoss is null || loss < history.BestValidationLoss)
+        {
+            history.BestValidationLoss = loss;
+            history.BestStep = step;
+            waits = 0;
+            if (_options.KeepBestWeights) best = _model.ReadTensors(TensorKind.Parameters);
+        }
+        else
+        {
+            waits++;
+        }
+        return loss;
+    }
+
+    private void Record(TrainingHistory history, ref double windowLoss, ref long windowSteps, ref long windowTokens, Stopwatch windowClock,
+        long step, int epoch, float lr, double? validationLoss, double elapsed, long plannedSteps, LanguageModelTrainerOptions o,
+        bool force = false)
+    {
+        if (windowSteps == 0 && !force) return;
+        double trainLoss = windowSteps > 0 ? windowLoss / windowSteps : history.Records.LastOrDefault()?.TrainLoss ?? double.NaN;
+        double seconds = Math.Max(windowClock.Elapsed.TotalSeconds, 1e-9);
+        double tokensPerSecond = windowTokens / seconds;
+        history.Records.Add(new TrainingRecord(step, epoch, trainLoss, validationLoss, lr, tokensPerSecond, elapsed));
+        double fraction = Math.Clamp((double)step / Math.Max(1, plannedSteps), 0, 1);
+        if (o.TimeBudget is { } budget) fraction = Math.Max(fraction, Math.Clamp(elapsed / budget.TotalSeconds, 0, 1));
+        o.Progress?.Report(new TrainingProgress
+        {
+            Step = step,
+            Epoch = epoch,
+            Fraction = fraction,
+            TrainLoss = trainLoss,
+            ValidationLoss = validationLoss,
+            BestValidationLoss = history.BestValidationLoss,
+            LearningRate = lr,
+            TokensPerSecond = tokensPerSecond,
+            Elapsed = TimeSpan.FromSeconds(elapsed),
+            Remaining = fraction > 0 ? TimeSpan.FromSeconds(elapsed * (1 - fraction) / fraction) : null,
+        });
+        windowLoss = 0;
+        windowSteps = 0;
+        windowTokens = 0;
+        windowClock.Restart();
+    }
+
+    private void Checkpoint(int epoch, int batchInEpoch, long step, LearningRateScheduler scheduler, int waits, double elapsed,
+        TrainingHistory history, IReadOnlyList<NamedTensor>? best)
+    {
+        var (schedulerBest, schedulerWaits) = scheduler.Snapshot();
+        var checkpoint = new TrainingCheckpoint
+        {
+            Epoch = epoch,
+            BatchInEpoch = batchInEpoch,
+            Step = step,
+            LearningRate = scheduler.CurrentRate,
+            SchedulerBest = schedulerBest,
+            SchedulerWaits = schedulerWaits,
+            EvaluationsWithoutImprovement = waits,
+            BestValidationLoss = history.BestValidationLoss,
+            BestStep = history.BestStep,
+            ElapsedSeconds = elapsed,
+            Records = history.Records.ToList(),
+        };
+        _writeCheckpoint!(checkpoint, best).GetAwaiter().GetResult();
+    }
+
+    private static string DescribeStop(TrainingStopReason reason, long step) => reason switch
+    {
+        TrainingStopReason.Completed => $"Completed all epochs ({step} steps).",
+        TrainingStopReason.StepBudget => $"Reached the step budget ({step} steps).",
+        TrainingStopReason.TimeBudget => $"Reached the time budget after {step} steps.",
+        TrainingStopReason.EarlyStopping => $"Stopped early at step {step}: validation loss stopped improving.",
+        TrainingStopReason.Cancelled => $"Cancelled at step {step}; the best weights so far were kept.",
+        _ => $"Stopped at step {step}.",
+    };
+}
