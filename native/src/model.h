@@ -1,0 +1,75 @@
+// Internal model types shared by the C ABI files.
+#pragma once
+#include <torch/torch.h>
+
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "errors.h"
+#include "optimizer.h"
+#include "sequencelm.h"
+
+namespace slm {
+
+// Recurrent state between calls; an undefined h means zeros. c is used by LSTMs only.
+struct RecurrentState {
+  torch::Tensor h, c;
+  bool empty() const { return !h.defined(); }
+  int64_t batch() const { return h.size(1); }
+  RecurrentState detached() const { return {h.defined() ? h.detach() : h, c.defined() ? c.detach() : c}; }
+};
+
+// A language model: tokens [B, T] -> logits [B, T, V].
+class LanguageModelImpl : public torch::nn::Module {
+ public:
+  // state (recurrent models only, may be null) gives the initial state and receives the final one.
+  virtual torch::Tensor forward(const torch::Tensor& tokens, RecurrentState* state) = 0;
+};
+
+// Output layer: head.weight [V, H] (absent when tied) and head.bias [V].
+class HeadImpl : public torch::nn::Module {
+ public:
+  HeadImpl(int64_t in, int64_t vocab, bool tied);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& tied_weight);
+  torch::Tensor weight, bias;
+};
+TORCH_MODULE(Head);
+
+std::shared_ptr<LanguageModelImpl> make_recurrent_model(const slm_model_config& config);
+std::shared_ptr<LanguageModelImpl> make_transformer_model(const slm_model_config& config);
+
+// Everything a model handle owns; generators share it so that freeing the handle first is safe.
+struct ModelCore {
+  slm_model_config config{};
+  torch::Device device{torch::kCPU};
+  std::shared_ptr<LanguageModelImpl> net;
+  std::vector<NamedTensor> parameters;  // named_parameters() order, PyTorch names
+  Optimizer optimizer;
+  RecurrentState train_state, eval_state;
+  std::shared_mutex mutex;  // exclusive: training, writes; shared: evaluation, generation, reads
+
+  bool recurrent() const { return config.family != SLM_TRANSFORMER; }
+};
+
+// Checks a token buffer (ids in [0, vocab), or equal to ignore_index when allow_ignore) and returns it as a tensor
+// [batch, steps] on the model's device.
+torch::Tensor token_tensor(const ModelCore& core, const int64_t* tokens, int64_t batch, int64_t steps,
+                           const char* what, bool allow_ignore = false);
+
+}  // namespace slm
+
+struct slm_model {
+  std::shared_ptr<slm::ModelCore> core;
+};
+
+namespace slm {
+inline ModelCore& core_of(slm_model* model) { return *require_pointer(model, "model")->core; }
+}  // namespace slm
+
+namespace slm {
+// Cross-entropy over [B, T, V] logits and [B, T] targets, skipping ignore_index (training.cpp).
+torch::Tensor sequence_loss(const ModelCore& core, const torch::Tensor& logits, const torch::Tensor& targets,
+                            torch::nn::functional::CrossEntropyFuncOptions::reduction_t reduction);
+}  // namespace slm

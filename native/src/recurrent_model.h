@@ -1,0 +1,27 @@
+// Embedding (or one-hot) -> dropout -> stacked RNN/GRU/LSTM -> dropout -> head.
+#pragma once
+#include "model.h"
+
+namespace slm {
+
+class RecurrentModelImpl : public LanguageModelImpl {
+ public:
+  explicit RecurrentModelImpl(const slm_model_config& config);
+  torch::Tensor forward(const torch::Tensor& tokens, RecurrentState* state) override;
+
+  // The pieces of forward(), for the step-by-step hidden-gradient diagnostic.
+  torch::Tensor embed(const torch::Tensor& tokens);
+  torch::Tensor run(const torch::Tensor& x, RecurrentState& state);  // x [B, T, E] -> top-layer outputs [B, T, H]
+  torch::Tensor logits(const torch::Tensor& h);
+
+ private:
+  slm_model_config config_;
+  torch::nn::Embedding embedding{nullptr};
+  torch::nn::RNN rnn_plain{nullptr};
+  torch::nn::GRU rnn_gru{nullptr};
+  torch::nn::LSTM rnn_lstm{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+  Head head{nullptr};
+};
+
+}  // namespace slm

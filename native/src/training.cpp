@@ -1,0 +1,93 @@
+// One optimisation step per call: forward, cross-entropy, backward, gradient norm and clipping, optimizer update.
+#include <cmath>
+
+#include "model.h"
+
+namespace slm {
+
+torch::Tensor sequence_loss(const ModelCore& core, const torch::Tensor& logits, const torch::Tensor& targets,
+                            torch::nn::functional::CrossEntropyFuncOptions::reduction_t reduction) {
+  const int64_t ignore = core.config.ignore_index >= 0 ? core.config.ignore_index : -100;
+  return torch::nn::functional::cross_entropy(
+      logits.reshape({-1, logits.size(-1)}), targets.reshape({-1}),
+      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(ignore).reduction(reduction));
+}
+
+namespace {
+
+// Training mode only for the duration of a step: readers under the shared lock always see evaluation mode.
+struct TrainingMode {
+  explicit TrainingMode(torch::nn::Module& m) : module(m) { module.train(); }
+  ~TrainingMode() { module.eval(); }
+  torch::nn::Module& module;
+};
+
+}  // namespace
+
+}  // namespace slm
+
+using namespace slm;
+
+SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const int64_t* targets, int64_t batch,
+                               int64_t steps, const slm_step_options* options, float* loss, float* grad_norm) {
+  return guard([&] {
+    auto& core = core_of(model);
+    std::unique_lock lock(core.mutex);
+    require_pointer(options, "options");
+    require(core.optimizer.configured(), "no optimizer: call slm_model_set_optimizer before training");
+    require(std::isfinite(options->learning_rate) && options->learning_rate >= 0,
+            "learning_rate must be finite and >= 0, got " + std::to_string(options->learning_rate));
+    auto x = token_tensor(core, inputs, batch, steps, "inputs");
+    auto y = token_tensor(core, targets, batch, steps, "targets", true);
+
+    torch::manual_seed(options->seed);
+    TrainingMode training(*core.net);
+    RecurrentState fresh;
+    RecurrentState* state = nullptr;
+    if (core.recurrent()) {
+      state = &fresh;
+      if (options->carry_state) {
+        if (!core.train_state.empty() && core.train_state.batch() != batch) core.train_state = {};
+        state = &core.train_state;
+      }
+    }
+    for (auto& p : core.parameters)
+      if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
+
+    auto loss_tensor = sequence_loss(core, core.net->forward(x, state), y, torch::kMean);
+    loss_tensor.backward();
+    if (state != nullptr) *state = state->detached();
+
+    std::vector<torch::Tensor> norms;
+    for (auto& p : core.parameters)
+      if (p.tensor.grad().defined()) norms.push_back(p.tensor.grad().norm());
+    auto total = torch::stack(norms).norm();
+    if (options->clip_norm > 0) {
+      auto coefficient = torch::clamp_max(options->clip_norm / (total + 1e-6), 1.0);
+      for (auto& p : core.parameters)
+        if (p.tensor.grad().defined()) p.tensor.mutable_grad().mul_(coefficient);
+    }
+
+    auto host = torch::stack({loss_tensor.detach(), total}).to(torch::kCPU);  // the one device-to-host read
+    const float loss_value = host[0].item<float>(), norm_value = host[1].item<float>();
+    if (loss != nullptr) *loss = loss_value;
+    if (grad_norm != nullptr) *grad_norm = norm_value;
+    if (!std::isfinite(loss_value) || !std::isfinite(norm_value)) {
+      for (auto& p : core.parameters)
+        if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
+      return;
+    }
+    core.optimizer.step(core.parameters, options->learning_rate);
+  });
+}
+
+SLM_API int32_t slm_reset_state(slm_model* model, int32_t which) {
+  return guard([&] {
+    auto& core = core_of(model);
+    require(which >= 1 && which <= 3, "which must be 1 (training), 2 (evaluation) or 3 (both), got " +
+                                          std::to_string(which));
+    std::unique_lock lock(core.mutex);
+    if (which & 1) core.train_state = {};
+    if (which & 2) core.eval_state = {};
+  });
+}
