@@ -1,0 +1,14 @@
+namespace Microsoft.ML.SequenceLM;
+
+/// <summary>A token is not in a <see cref="Vocabulary"/> that has no <c>&lt;unk&gt;</c> token to map it to.</summary>
+public sealed class UnknownTokenException : ArgumentException
+{
+    /// <summary>Creates the exception.</summary>
+    public UnknownTokenException(string token, int vocabularySize)
+        : base($"Token '{token}' is not in the vocabulary ({vocabularySize} tokens), which has no {Vocabulary.UnknownToken} token. " +
+               $"Build the vocabulary with {nameof(VocabularyOptions)}.{nameof(VocabularyOptions.AddUnknownToken)} = true, or remove the token from the input.")
+        => Token = token;
+
+    /// <summary>The unknown token.</summary>
+    public string Token { get; }
+}
