@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Microsoft.ML.SequenceLM.Native;
+using Xunit.Abstractions;
+
+namespace Microsoft.ML.SequenceLM.Tests.Native;
+
+/// <summary>The managed/native round trip: create, train, generate, read and write weights, free; and its errors.</summary>
+public sealed class NativeModelTests(ITestOutputHelper output)
+{
+    private static LanguageModelConfig Config(ModelFamily family, int vocab = 5, int hidden = 32) => new()
+    {
+        Family = family,
+        VocabularySize = vocab,
+        EmbeddingSize = hidden,
+        HiddenSize = hidden,
+        NumberOfLayers = 2,
+        NumberOfHeads = 4,
+        ContextLength = 16,
+        Dropout = 0f,
+    };
+
+    private static NativeModel CreateWithAdam(LanguageModelConfig config, ulong seed = 1)
+    {
+        var model = NativeModel.Create(config.ToNative(seed), "cpu");
+        model.SetOptimizer(new NativeOptimizerConfig { Type = 1, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f });
+        return model;
+    }
+
+    /// <summary>Batch of 4 rows of the cycle 0 1 2 3 4 0 1 ..., each row starting elsewhere; targets are the next tokens.</summary>
+    private static (long[] X, long[] Y) CycleBatch(int batch, int steps, int vocab)
+    {
+        var x = new long[batch * steps];
+        var y = new long[batch * steps];
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < steps; t++)
+            {
+                x[b * steps + t] = (b + t) % vocab;
+                y[b * steps + t] = (b + t + 1) % vocab;
+            }
+        return (x, y);
+    }
+
+    [Theory]
+    [InlineData(ModelFamily.RnnTanh)]
+    [InlineData(ModelFamily.Gru)]
+    [InlineData(ModelFamily.Lstm)]
+    [InlineData(ModelFamily.Transformer)]
+    public void TrainingStepsLowerTheLossAndGenerationFollowsTheLearnedCycle(ModelFamily family)
+    {
+        using var model = CreateWithAdam(Config(family));
+        var (x, y) = CycleBatch(4, 12, 5);
+        var step = new NativeStepOptions { LearningRate = 0.01f, ClipNorm = 5f };
+        float first = model.TrainStep(x, y, 4, 12, step).Loss;
+        float last = first;
+        for (int i = 0; i < 60; i++) last = model.TrainStep(x, y, 4, 12, step with { Seed = (ulong)i }).Loss;
+        output.WriteLine($"{family}: loss {first:F3} -> {last:F3}");
+        Assert.InRange(first, 1.2f, 2.2f); // about ln(5) = 1.61 at initialisation
+        Assert.True(last < 0.2f, $"loss should fall well below ln(5) on a deterministic cycle, got {last}");
+
+        using var generator = NativeGenerator.Create(model, new[] { new long[] { 0, 1 } }, new NativeSampling { Temperature = 0 }, default);
+        var tokens = new long[8];
+        generator.Next(8, -1, tokens);
+        Assert.Equal(new long[] { 2, 3, 4, 0, 1, 2, 3, 4 }, tokens);
+    }
+
+    [Fact]
+    public void WeightsWrittenBackGiveIdenticalLogits()
+    {
+        using var a = CreateWithAdam(Config(ModelFamily.Gru), seed: 1);
+        using var b = CreateWithAdam(Config(ModelFamily.Gru), seed: 2);
+        var (x, _) = CycleBatch(2, 6, 5);
+        Assert.NotEqual(a.ForwardLogits(x, 2, 6, 5), b.ForwardLogits(x, 2, 6, 5));
+
+        var weights = a.ReadTensors(TensorKind.Parameters);
+        Assert.Contains(weights, t => t.Name == "rnn.weight_ih_l0" && t.Shape.SequenceEqual(new long[] { 96, 32 }));
+        b.WriteTensors(TensorKind.Parameters, weights);
+        Assert.Equal(a.ForwardLogits(x, 2, 6, 5), b.ForwardLogits(x, 2, 6, 5));
+        Assert.Equal(weights.Sum(w => w.ElementCount), a.ParameterCount);
+    }
+
+    [Fact]
+    public void TokenOutsideTheVocabularyIsAnArgumentErrorThatNamesIt()
+    {
+        using var model = CreateWithAdam(Config(ModelFamily.Lstm));
+        var x = new long[] { 0, 1, 7, 2 };
+        var e = Assert.Throws<ArgumentException>(() => model.TrainStep(x, x, 1, 4, new NativeStepOptions { LearningRate = 0.01f }));
+        output.WriteLine(e.Message);
+        Assert.Contains("7", e.Message);
+        Assert.Contains("5", e.Message);
+    }
+
+    [Fact]
+    public void LibtorchAllocationFailureBecomesAManagedException()
+    {
+        // A 2^31 x 2^20 embedding (8 PB) cannot be allocated: libtorch throws inside the native call; we get its message.
+        var config = Config(ModelFamily.Gru) with { VocabularySize = int.MaxValue, EmbeddingSize = 1 << 20 };
+        var e = Assert.ThrowsAny<Exception>(() => NativeModel.Create(config.ToNative(1), "cpu"));
+        output.WriteLine($"{e.GetType().Name}: {e.Message}");
+        Assert.True(e is InsufficientMemoryException or NativeOperationException, e.GetType().Name);
+        Assert.Contains("Creating the model failed", e.Message);
+    }
+
+    [Fact]
+    public void InvalidConfigurationIsRejectedWithTheFieldName()
+    {
+        var e = Assert.Throws<ArgumentException>(() => NativeModel.Create((Config(ModelFamily.Transformer) with { NumberOfHeads = 3 }).ToNative(1), "cpu"));
+        output.WriteLine(e.Message);
+        Assert.Contains("head", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void CudaOnAMachineWithoutItIsDeviceUnavailable()
+    {
+        if (TorchRuntime.CudaDeviceCount > 0) return; // this machine has a GPU: the error cannot happen here
+        var e = Assert.Throws<DeviceUnavailableException>(() => NativeModel.Create(Config(ModelFamily.Gru).ToNative(1), "cuda"));
+        Assert.Contains("cpu", e.Message);
+        using var auto = NativeModel.Create(Config(ModelFamily.Gru).ToNative(1), "auto");
+        Assert.Equal("cpu", auto.Device);
+    }
+
+    [Fact]
+    public void MissingNativeLibraryNamesTheFileAndTheInstallCommand()
+    {
+        var empty = Directory.CreateTempSubdirectory("slm-missing-").FullName;
+        var e = Assert.Throws<NativeLibraryMissingException>(() => NativeLibraryLoader.Load(new[] { empty }));
+        Assert.Contains(NativeLibraryLoader.FileName, e.Message);
+        Assert.Contains("build/setup.sh", e.Message);
+        Assert.Contains(empty, e.Message);
+
+        File.WriteAllText(Path.Combine(empty, NativeLibraryLoader.FileName), "not an ELF file");
+        var bad = Assert.Throws<NativeLibraryMissingException>(() => NativeLibraryLoader.Load(new[] { empty }));
+        output.WriteLine(bad.Message);
+        Assert.Contains("could not be loaded", bad.Message);
+        Assert.Contains("build/setup.sh", bad.Message);
+    }
+
+    [Fact]
+    public void CreatingAndFreeingAThousandModelsDoesNotGrowMemory()
+    {
+        var config = Config(ModelFamily.Gru, vocab: 100, hidden: 64); // ~60k parameters, 240 KB each
+        void CreateAndFree(int count)
+        {
+            var (x, y) = CycleBatch(2, 8, 100);
+            for (int i = 0; i < count; i++)
+            {
+                using var model = CreateWithAdam(config);
+                model.TrainStep(x, y, 2, 8, new NativeStepOptions { LearningRate = 0.01f }); // allocates optimizer state too
+            }
+        }
+        CreateAndFree(100);
+        long before = Process.GetCurrentProcess().WorkingSet64;
+        CreateAndFree(1000);
+        GC.Collect();
+        long growth = Process.GetCurrentProcess().WorkingSet64 - before;
+        output.WriteLine($"resident memory growth over 1,000 models: {growth / 1e6:F1} MB");
+        Assert.True(growth < 60_000_000, $"1,000 freed models should not keep their ~240 MB; grew {growth / 1e6:F1} MB");
+    }
+}
