@@ -103,6 +103,10 @@ public sealed class ModelLoadContext
         return buffer;
     }
 
+    /// <summary>Creates the exception a loader throws when an entry's content is invalid (e.g. options out of range).</summary>
+    public ModelFormatException Corrupt(string message, Exception? innerException = null) =>
+        new(ModelFormatError.Corrupt, $"Transform '{LoaderId}' in '{FileName}' is invalid: {message}", innerException);
+
     private ModelManifest.EntryRecord Record(string entryName)
     {
         ArgumentException.ThrowIfNullOrEmpty(entryName);

@@ -68,7 +68,14 @@ public sealed class ModelSaveContext
         });
     }
 
-    internal static readonly JsonSerializerOptions DefaultJsonOptions = new() { WriteIndented = false };
+    /// <summary>The JSON options used when none are given: enums as strings, camelCase-insensitive reading.</summary>
+    public static JsonSerializerOptions DefaultJsonOptions { get; } = new()
+    {
+        WriteIndented = false,
+        PropertyNameCaseInsensitive = true,
+        MaxDepth = 32,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     internal static void ValidateEntryName(string entryName)
     {
