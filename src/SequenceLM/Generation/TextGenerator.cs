@@ -18,10 +18,13 @@ internal sealed class TextGenerator
         _codec = codec;
     }
 
-    public IReadOnlyList<GeneratedSample> Generate(IReadOnlyList<string> prompts, GenerationOptions options)
+    public TokenCodec Codec => _codec;
+
+    /// <summary>Generates one sample per prompt (keys as <see cref="TokenCodec"/> encoded them).</summary>
+    public IReadOnlyList<GeneratedSample> Generate(IReadOnlyList<long[]> prompts, GenerationOptions options)
     {
         options.Validate();
-        var rows = prompts.Select(p => new RowState(p, _codec.EncodePrompt(p))).ToArray();
+        var rows = prompts.Select(p => new RowState(_codec.PromptText(p), p)).ToArray();
         if (rows.Length == 0 || options.MaxTokens == 0)
             return rows.Select(r => r.ToSample(_codec, options)).ToArray();
         using var generator = NativeGenerator.Create(_model, rows.Select(r => r.PromptKeys).ToArray(), Sampling(options), _codec.BannedKeys);
@@ -42,11 +45,11 @@ internal sealed class TextGenerator
     }
 
     /// <summary>Yields the text of each token as soon as it is sampled.</summary>
-    public IEnumerable<string> Stream(string prompt, GenerationOptions options, CancellationToken cancel = default)
+    public IEnumerable<string> Stream(long[] promptKeys, GenerationOptions options, CancellationToken cancel = default)
     {
         options.Validate();
-        var row = new RowState(prompt, _codec.EncodePrompt(prompt));
-        if (options.IncludePrompt && prompt.Length > 0) yield return prompt;
+        var row = new RowState(_codec.PromptText(promptKeys), promptKeys);
+        if (options.IncludePrompt && row.Prompt.Length > 0) yield return row.Prompt;
         if (options.MaxTokens == 0) yield break;
         using var generator = NativeGenerator.Create(_model, new[] { row.PromptKeys }, Sampling(options), _codec.BannedKeys);
         long stop = StopKey(options);
@@ -101,7 +104,7 @@ internal sealed class TextGenerator
                 return Flush(_text.Length);
             }
             _keys.Add(key);
-            _text.Append(codec.Piece(key, first: _text.Length == 0 && (Prompt.Length == 0 || codec.PerRow)));
+            _text.Append(codec.Piece(key, first: _keys.Count == 1 && (Prompt.Length == 0 || codec.PerRow)));
             foreach (var stop in options.StopStrings)
             {
                 int at = IndexOfStop(stop);

@@ -1,21 +1,16 @@
 namespace Microsoft.ML.SequenceLM.Generation;
 
 /// <summary>
-/// Turns prompt text into keys with the model's own tokenizer and vocabulary (unknown tokens become &lt;unk&gt;),
-/// and keys back into text pieces.
+/// Turns prompt tokens (from the model's own tokenizer) or keys into the keys a generation starts from (unknown
+/// tokens become &lt;unk&gt;), and sampled keys back into text pieces.
 /// </summary>
 internal sealed class TokenCodec
 {
-    private readonly Func<string, IReadOnlyList<ReadOnlyMemory<char>>> _tokenize;
-    private readonly string? _endOfLineToken;
-
-    public TokenCodec(Vocabulary vocabulary, Func<string, IReadOnlyList<ReadOnlyMemory<char>>> tokenize, bool perRow,
-        string? endOfLineToken)
+    public TokenCodec(Vocabulary vocabulary, bool perRow)
     {
         Vocabulary = vocabulary;
-        _tokenize = tokenize;
         PerRow = perRow;
-        _endOfLineToken = endOfLineToken;
+        BannedKeys = new[] { vocabulary.PaddingKey, vocabulary.BeginKey }.OfType<long>().ToArray();
     }
 
     public Vocabulary Vocabulary { get; }
@@ -24,19 +19,35 @@ internal sealed class TokenCodec
     public bool PerRow { get; }
 
     /// <summary>Tokens the sampler must never produce: padding and begin-of-sequence.</summary>
-    public long[] BannedKeys => new[] { Vocabulary.PaddingKey, Vocabulary.BeginKey }.OfType<long>().ToArray();
+    public long[] BannedKeys { get; }
 
-    public long[] EncodePrompt(string text)
+    public long[] EncodePrompt(ReadOnlySpan<ReadOnlyMemory<char>> tokens)
     {
-        var tokens = string.IsNullOrEmpty(text) ? Array.Empty<ReadOnlyMemory<char>>() : _tokenize(text);
-        var keys = new List<long>(tokens.Count + 1);
+        var keys = new List<long>(tokens.Length + 1);
         if (PerRow && Vocabulary.BeginKey is { } bos) keys.Add(bos);
         foreach (var token in tokens)
         {
             if (Vocabulary.TryGetKey(token.Span, out var key)) keys.Add(key);
             else if (Vocabulary.UnknownKey is { } unk) keys.Add(unk);
-            // A vocabulary without <unk> has no way to say the token: leave it out rather than fail mid-prompt.
+            // Without <unk> the vocabulary cannot say the token: it is left out rather than failing the prompt.
         }
+        return Finish(keys);
+    }
+
+    public long[] EncodePrompt(ReadOnlySpan<long> promptKeys)
+    {
+        var keys = new List<long>(promptKeys.Length + 1);
+        if (PerRow && Vocabulary.BeginKey is { } bos && (promptKeys.IsEmpty || promptKeys[0] != bos)) keys.Add(bos);
+        foreach (var key in promptKeys)
+        {
+            if ((ulong)key < (ulong)Vocabulary.Count) keys.Add(key);
+            else if (Vocabulary.UnknownKey is { } unk) keys.Add(unk);
+        }
+        return Finish(keys);
+    }
+
+    private long[] Finish(List<long> keys)
+    {
         if (keys.Count == 0) keys.Add(DefaultStartKey());
         return keys.ToArray();
     }
@@ -46,18 +57,18 @@ internal sealed class TokenCodec
     {
         if (Vocabulary.BeginKey is { } bos) return bos;
         if (Vocabulary.TryGetKey("\n", out var newline)) return newline;
-        if (_endOfLineToken != null && Vocabulary.TryGetKey(_endOfLineToken, out var eol)) return eol;
+        if (Vocabulary.EndKey is { } eos) return eos;
         for (long k = 0; k < Vocabulary.Count; k++)
             if (!Vocabulary.IsReserved(k)) return k;
         return 0;
     }
 
-    /// <summary>The text a generated key adds: characters as they are, words with a leading space.</summary>
+    /// <summary>The text a generated key adds: characters as they are, words with a separating space, &lt;eos&gt; as a line end.</summary>
     public string Piece(long key, bool first)
     {
+        if (!PerRow && key == Vocabulary.EndKey) return "\n";
         var token = Vocabulary.GetToken(key);
         if (Vocabulary.IsCharacterLevel) return token;
-        if (_endOfLineToken != null && token == _endOfLineToken) return "\n";
         return first ? token : " " + token;
     }
 

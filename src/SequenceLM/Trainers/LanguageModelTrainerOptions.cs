@@ -12,6 +12,12 @@ public abstract class LanguageModelTrainerOptions
     public int BatchSize { get; set; } = 32;
     /// <summary>Tokens per training window (truncated BPTT length). Transformers default it to their context length.</summary>
     public int SequenceLength { get; set; } = 64;
+    /// <summary>
+    /// How the short form cuts windows: <see cref="SequenceLM.WindowMode.Sequential"/> (default for recurrent models:
+    /// stateful truncated BPTT), <see cref="SequenceLM.WindowMode.Random"/> (default for Transformers) or
+    /// <see cref="SequenceLM.WindowMode.PerRow"/> (each row, e.g. a name, is one sequence). Ignored for windowed input.
+    /// </summary>
+    public WindowMode? WindowMode { get; set; }
     /// <summary>Input column: token vectors (the short form builds vocabulary and windows) or windowed keys.</summary>
     public string InputColumnName { get; set; } = "Tokens";
     /// <summary>Smallest count for a token to enter the vocabulary (short form only).</summary>

@@ -1,0 +1,125 @@
+namespace Microsoft.ML.SequenceLM.Trainers;
+
+/// <summary>
+/// The keys a trainer learns from: the vocabulary, the training and validation splits, and how they are windowed.
+/// Built from windowed data, from a key column, or (short form) from a token column with default vocabulary options.
+/// </summary>
+internal sealed class TrainingCorpus
+{
+    public required Vocabulary Vocabulary { get; init; }
+    public required WindowBatchSource Train { get; init; }
+    public WindowBatchSource? Validation { get; init; }
+    public required WindowOptions Windows { get; init; }
+    /// <summary>The column a prediction row carries into the model: tokens (text) or keys.</summary>
+    public required string PredictionColumnName { get; init; }
+
+    public static TrainingCorpus Create(IDataView input, LanguageModelTrainerOptions options, Vocabulary? fixedVocabulary, int seed)
+    {
+        var (vocabulary, rows, windows, column) = input is WindowedData windowed
+            ? FromWindows(windowed, fixedVocabulary)
+            : FromColumn(input, options, fixedVocabulary);
+
+        IReadOnlyList<ReadOnlyMemory<long>> trainRows = rows, validationRows = Array.Empty<ReadOnlyMemory<long>>();
+        if (options.ValidationData != null)
+            validationRows = ReadValidation(options.ValidationData, column, vocabulary);
+        else if (options.ValidationFraction > 0)
+            (trainRows, validationRows) = Split(rows, options.ValidationFraction, windows.Mode, seed);
+
+        var train = new WindowBatchSource(trainRows, vocabulary, windows);
+        WindowBatchSource? validation = null;
+        if (validationRows.Count > 0)
+        {
+            var validationWindows = windows.Clone();
+            validationWindows.Mode = windows.Mode == WindowMode.PerRow ? WindowMode.PerRow : WindowMode.Sequential;
+            if (validationWindows.Mode == WindowMode.Sequential)
+            {
+                long tokens = validationRows.Sum(r => (long)r.Length);
+                validationWindows.BatchSize = (int)Math.Clamp((tokens - 1) / windows.SequenceLength, 1, windows.BatchSize);
+                if (tokens < windows.SequenceLength + 1)
+                    throw new InvalidCorpusException(
+                        $"The validation split has {tokens} tokens but one window needs SequenceLength + 1 = {windows.SequenceLength + 1}. " +
+                        "Raise ValidationFraction, lower SequenceLength, or set ValidationFraction = 0.", tokens, windows.SequenceLength + 1);
+            }
+            validation = new WindowBatchSource(validationRows, vocabulary, validationWindows);
+        }
+        return new TrainingCorpus { Vocabulary = vocabulary, Train = train, Validation = validation, Windows = windows, PredictionColumnName = column };
+    }
+
+    private static (Vocabulary, IReadOnlyList<ReadOnlyMemory<long>>, WindowOptions, string) FromWindows(WindowedData windowed, Vocabulary? fixedVocabulary)
+    {
+        var vocabulary = windowed.Vocabulary ?? fixedVocabulary ?? throw Mismatch(windowed.KeyColumnName, windowed.Schema,
+            $"The windowed data's key column '{windowed.KeyColumnName}' carries no vocabulary. Produce the keys with MapTokensToKeys, which annotates them.");
+        if (fixedVocabulary != null && !SameTokens(fixedVocabulary, vocabulary))
+            throw new ArgumentException(
+                "The windowed data uses another vocabulary than the model being trained further. Map the tokens with the model's vocabulary: " +
+                "ml.Transforms.MapTokensToKeys(model.Vocabulary).");
+        return (vocabulary, windowed.GetTokenRows(), windowed.Options, windowed.KeyColumnName);
+    }
+
+    private static (Vocabulary, IReadOnlyList<ReadOnlyMemory<long>>, WindowOptions, string) FromColumn(IDataView input, LanguageModelTrainerOptions options,
+        Vocabulary? fixedVocabulary)
+    {
+        var column = input.Schema.RequireColumn(options.InputColumnName, "Vector<Text> (tokens) or Vector<Key> (keys with a vocabulary)",
+            t => SchemaChecks.IsTextVector(t) || SchemaChecks.IsKeyOrInt64Vector(t));
+        var mode = options.WindowMode ?? (options.Family == ModelFamily.Transformer ? WindowMode.Random : WindowMode.Sequential);
+        Vocabulary vocabulary;
+        if (SchemaChecks.IsTextVector(column.Type))
+        {
+            vocabulary = fixedVocabulary ?? Vocabulary.Build(input, column.Name, VocabularyOptionsFor(mode, options));
+        }
+        else
+        {
+            vocabulary = column.GetVocabulary() ?? fixedVocabulary ?? throw Mismatch(column.Name, input.Schema,
+                $"Column '{column.Name}' holds keys without a vocabulary. Produce it with MapTokensToKeys, or give the trainer the token column.");
+        }
+        var rows = TokenWindows.ReadRows(input, column.Name, vocabulary);
+        var windows = new WindowOptions
+        {
+            Mode = mode,
+            BatchSize = options.BatchSize,
+            SequenceLength = options.SequenceLength,
+        };
+        windows.Validate();
+        return (vocabulary, rows, windows, column.Name);
+    }
+
+    private static VocabularyOptions VocabularyOptionsFor(WindowMode mode, LanguageModelTrainerOptions options)
+    {
+        var vocabulary = mode == WindowMode.PerRow ? VocabularyOptions.ForPerRowSequences() : new VocabularyOptions();
+        vocabulary.MinimumCount = options.MinimumTokenCount;
+        vocabulary.MaximumSize = options.MaximumVocabularySize;
+        return vocabulary;
+    }
+
+    private static IReadOnlyList<ReadOnlyMemory<long>> ReadValidation(IDataView validation, string column, Vocabulary vocabulary)
+    {
+        if (validation is WindowedData windowed) return windowed.GetTokenRows();
+        if (validation.Schema.GetColumnOrNull(column) == null)
+            throw Mismatch(column, validation.Schema,
+                $"ValidationData has no column '{column}' (it has: {string.Join(", ", validation.Schema.Select(c => c.Name))}). " +
+                "Pass it through the same preceding transforms as the training data, e.g. tokenizer.Fit(train).Transform(validation).");
+        return TokenWindows.ReadRows(validation, column, vocabulary);
+    }
+
+    /// <summary>Streams split contiguously (the last fraction validates); per-row data splits rows after a seeded shuffle.</summary>
+    private static (IReadOnlyList<ReadOnlyMemory<long>>, IReadOnlyList<ReadOnlyMemory<long>>) Split(
+        IReadOnlyList<ReadOnlyMemory<long>> rows, float fraction, WindowMode mode, int seed)
+    {
+        if (mode == WindowMode.PerRow)
+        {
+            var order = Enumerable.Range(0, rows.Count).ToArray();
+            new Random(seed).Shuffle(order);
+            int validationCount = (int)Math.Round(rows.Count * (double)fraction);
+            if (validationCount == 0 || validationCount == rows.Count) return (rows, Array.Empty<ReadOnlyMemory<long>>());
+            return (order.Skip(validationCount).Select(i => rows[i]).ToArray(), order.Take(validationCount).Select(i => rows[i]).ToArray());
+        }
+        var stream = TokenWindows.Concatenate(rows);
+        int cut = (int)Math.Round(stream.Length * (1 - (double)fraction));
+        return (new ReadOnlyMemory<long>[] { stream.AsMemory(0, cut) }, new ReadOnlyMemory<long>[] { stream.AsMemory(cut) });
+    }
+
+    private static SchemaMismatchException Mismatch(string column, DataViewSchema schema, string message) =>
+        new(column, "Vector<Key> with a vocabulary, or Vector<Text>", schema.GetColumnOrNull(column)?.Type.ToString(), schema.ToString(), message);
+
+    internal static bool SameTokens(Vocabulary a, Vocabulary b) => a.Count == b.Count && a.Tokens.SequenceEqual(b.Tokens);
+}
