@@ -8,7 +8,7 @@ internal static class CharNormalizer
     /// <summary>Tokenizes <paramref name="text"/>; tokens are slices of the original or of one normalised copy.</summary>
     public static ReadOnlyMemory<char>[] Tokenize(ReadOnlyMemory<char> text, CharTokenizerOptions options)
     {
-        var source = NeedsNormalization(text.Span, options) ? Normalize(text.Span, options).AsMemory() : text;
+        var source = NeedsNormalization(text.Span, options) ? Normalize(text.Span, options) : text;
         var span = source.Span;
         int count = 0;
         for (int i = 0; i < span.Length; i++, count++)
@@ -26,9 +26,9 @@ internal static class CharNormalizer
     private static bool NeedsNormalization(ReadOnlySpan<char> text, CharTokenizerOptions o) =>
         o.LowerCase || o.CharacterClass != CharacterClass.All || text.IndexOfAny('\r', '\n') >= 0 && (o.Newlines != NewlineHandling.Keep || text.Contains('\r'));
 
-    internal static string Normalize(ReadOnlySpan<char> text, CharTokenizerOptions o)
+    internal static ReadOnlyMemory<char> Normalize(ReadOnlySpan<char> text, CharTokenizerOptions o)
     {
-        var sb = new StringBuilder(text.Length);
+        var sb = new CharBuffer(text.Length);
         bool filtered = o.CharacterClass != CharacterClass.All;
         bool pendingSpace = false;
         int i = 0;
@@ -63,9 +63,9 @@ internal static class CharNormalizer
             pendingSpace = false;
             if (o.LowerCase) rune = Rune.ToLowerInvariant(rune);
             if (rune.IsBmp) sb.Append((char)rune.Value);
-            else { sb.Append(char.ConvertFromUtf32(rune.Value)); }
+            else { var pair = rune.ToString(); sb.Append(pair[0]); sb.Append(pair[1]); }
         }
-        return sb.ToString();
+        return sb.ToMemory();
     }
 
     private static bool Keeps(CharacterClass cls, Rune r) => cls switch
@@ -74,4 +74,23 @@ internal static class CharNormalizer
         CharacterClass.LettersDigitsPunctuation => Rune.IsLetter(r) || Rune.IsDigit(r) || Rune.IsPunctuation(r),
         _ => true,
     };
+}
+
+/// <summary>A growable char buffer (one allocation for normal text, no final string copy).</summary>
+internal sealed class CharBuffer(int capacity)
+{
+    private char[] _chars = new char[Math.Max(16, capacity)];
+
+    public int Length { get => _length; set => _length = value; }
+    private int _length;
+
+    public char this[Index index] => _chars[index.GetOffset(_length)];
+
+    public void Append(char c)
+    {
+        if (_length == _chars.Length) Array.Resize(ref _chars, _chars.Length * 2);
+        _chars[_length++] = c;
+    }
+
+    public ReadOnlyMemory<char> ToMemory() => _chars.AsMemory(0, _length);
 }

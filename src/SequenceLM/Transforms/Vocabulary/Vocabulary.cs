@@ -56,7 +56,7 @@ public sealed partial class Vocabulary
     public bool IsCharacterLevel { get; }
 
     /// <summary>The tokens in key order.</summary>
-    public IReadOnlyList<string> Tokens => _tokens;
+    public IReadOnlyList<string> Tokens => Array.AsReadOnly(_tokens);
 
     /// <summary>The key of <c>&lt;unk&gt;</c>, or null when absent (unknown tokens are then an error).</summary>
     public long? UnknownKey { get; }
