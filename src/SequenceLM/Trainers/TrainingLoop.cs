@@ -129,9 +129,13 @@ internal sealed class TrainingLoop
                     Checkpoint(epoch + 1, 0, step, scheduler, evaluationsWithoutImprovement, elapsed(), history, best);
             }
         }
-        if (windowSteps > 0)
-            Record(history, ref windowLoss, ref windowSteps, ref windowTokens, windowClock, step, lastEpoch, scheduler.RateAt(step), null,
-                elapsed(), plannedSteps, o, force: true);
+        double? finalValidation = null;
+        bool lastStepValidated = history.Records.Count > 0 && history.Records[^1].Step == step && history.Records[^1].ValidationLoss != null;
+        if (_validation != null && step > 0 && !lastStepValidated && reason != TrainingStopReason.NonFiniteLoss)
+            finalValidation = Validate(ref best, ref evaluationsWithoutImprovement, history, step, scheduler);
+        if (windowSteps > 0 || finalValidation != null)
+            Record(history, ref windowLoss, ref windowSteps, ref windowTokens, windowClock, step, lastEpoch, scheduler.RateAt(step),
+                finalValidation, elapsed(), plannedSteps, o, force: true);
 
         if (o.KeepBestWeights && best != null)
             _model.WriteTensors(TensorKind.Parameters, best);
