@@ -17,8 +17,8 @@ internal static class QuickDemo
 
         var options = new GruOptions
         {
-            EmbeddingSize = 64,
-            HiddenSize = 256,
+            EmbeddingSize = 48,
+            HiddenSize = 128,
             NumberOfLayers = 2,
             Dropout = 0.1f,
             BatchSize = 32,
