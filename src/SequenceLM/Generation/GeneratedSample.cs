@@ -8,5 +8,11 @@ public enum GenerationStopReason
     StopString,
 }
 
-/// <summary>One generated sample: its text, keys and why it stopped.</summary>
-public sealed record GeneratedSample(string Prompt, string Text, long[] Keys, GenerationStopReason StopReason);
+/// <summary>
+/// One generated sample: its text, keys and why it stopped; for per-row models also whether it repeats a training or
+/// validation row or is new.
+/// </summary>
+public sealed record GeneratedSample(string Prompt, string Text, long[] Keys, GenerationStopReason StopReason)
+{
+    public SampleOrigin Origin { get; init; }
+}

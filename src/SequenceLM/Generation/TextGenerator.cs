@@ -18,6 +18,9 @@ internal sealed class TextGenerator
         _codec = codec;
     }
 
+    /// <summary>Training and validation rows of a per-row model, for <see cref="GeneratedSample.Origin"/>.</summary>
+    public RowRegistry? Rows { get; set; }
+
     public TokenCodec Codec => _codec;
 
     /// <summary>Generates one sample per prompt (keys as <see cref="TokenCodec"/> encoded them).</summary>
@@ -26,7 +29,7 @@ internal sealed class TextGenerator
         options.Validate();
         var rows = prompts.Select(p => new RowState(_codec.PromptText(p), p)).ToArray();
         if (rows.Length == 0 || options.MaxTokens == 0)
-            return rows.Select(r => r.ToSample(_codec, options)).ToArray();
+            return rows.Select(ToSample).ToArray();
         using var generator = NativeGenerator.Create(_model, rows.Select(r => r.PromptKeys).ToArray(), Sampling(options), _codec.BannedKeys);
         long stop = StopKey(options);
         bool checkEachToken = options.StopStrings.Count > 0;
@@ -41,7 +44,14 @@ internal sealed class TextGenerator
                     rows[r].Add(tokens[t * rows.Length + r], stop, _codec, options);
             produced += count;
         }
-        return rows.Select(r => r.ToSample(_codec, options)).ToArray();
+        return rows.Select(ToSample).ToArray();
+
+        GeneratedSample ToSample(RowState row)
+        {
+            var sample = row.ToSample(_codec, options);
+            bool whole = _codec.PerRow && row.PromptKeys.Length == 1 && Rows != null;
+            return whole ? sample with { Origin = Rows!.Classify(sample.Keys) } : sample;
+        }
     }
 
     /// <summary>Yields the text of each token as soon as it is sampled.</summary>

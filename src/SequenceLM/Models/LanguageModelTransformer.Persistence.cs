@@ -13,6 +13,7 @@ public sealed partial class LanguageModelTransformer : ISaveableTransformer
     private const string SettingsEntry = "settings.json";
     private const string WeightsEntry = "weights.safetensors";
     private const string HistoryEntry = "history.json";
+    private const string RowsEntry = "rows.bin";
     /// <summary>Largest dimension accepted from a model file (a bound against hostile files, far above real models).</summary>
     private const int MaxDimension = 1 << 20;
 
@@ -28,6 +29,7 @@ public sealed partial class LanguageModelTransformer : ISaveableTransformer
         using (var weights = context.CreateEntry(WeightsEntry, compress: false))
             SafeTensors.Write(weights, GetWeights());
         context.WriteJson(HistoryEntry, History, CheckpointStore.Json);
+        if (TrainingRows is { } rows) context.WriteBytes(RowsEntry, RowFingerprints.ToBytes(rows));
     }
 
     internal static LanguageModelTransformer Load(ModelLoadContext context)
@@ -56,6 +58,9 @@ public sealed partial class LanguageModelTransformer : ISaveableTransformer
         return new LanguageModelTransformer(model, config, vocabulary, settings.Windows, settings.InputColumnName, history)
         {
             DefaultGenerationOptions = settings.DefaultGeneration,
+            TrainingRows = context.ContainsEntry(RowsEntry)
+                ? RowFingerprints.FromBytes(context.ReadBytes(RowsEntry, 512L << 20), m => context.Corrupt(m))
+                : null,
         };
     }
 

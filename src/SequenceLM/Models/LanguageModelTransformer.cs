@@ -49,6 +49,13 @@ public sealed partial class LanguageModelTransformer : ITransformer, ISingleRowM
     public string Device => _model.Device;
 
     internal NativeModel NativeModel => _model;
+
+    /// <summary>Per-row models: fingerprints of the training and validation rows, for <see cref="GeneratedSample.Origin"/>.</summary>
+    internal Generation.RowRegistry? TrainingRows
+    {
+        get => _generator.Rows;
+        init => _generator.Rows = value;
+    }
     internal TextGenerator Generator => _generator;
 
     /// <summary>The weights under PyTorch's parameter names.</summary>

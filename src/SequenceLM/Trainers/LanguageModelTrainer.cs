@@ -60,7 +60,10 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
                 : null;
             var loop = new TrainingLoop(model, _options, corpus.Train, corpus.Validation, seed, stateful, write);
             var history = loop.Run(resume, resumeBest);
-            return new LanguageModelTransformer(model, config, corpus.Vocabulary, corpus.Windows, corpus.PredictionColumnName, history);
+            return new LanguageModelTransformer(model, config, corpus.Vocabulary, corpus.Windows, corpus.PredictionColumnName, history)
+            {
+                TrainingRows = corpus.Rows,
+            };
         }
         catch
         {

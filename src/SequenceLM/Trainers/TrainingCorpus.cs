@@ -12,6 +12,8 @@ internal sealed class TrainingCorpus
     public required WindowOptions Windows { get; init; }
     /// <summary>The column a prediction row carries into the model: tokens (text) or keys.</summary>
     public required string PredictionColumnName { get; init; }
+    /// <summary>Per-row mode: fingerprints of the training and validation rows (for the seen/new sample report).</summary>
+    public Generation.RowRegistry? Rows { get; init; }
 
     public static TrainingCorpus Create(IDataView input, LanguageModelTrainerOptions options, Vocabulary? fixedVocabulary, int seed)
     {
@@ -42,7 +44,15 @@ internal sealed class TrainingCorpus
             }
             validation = new WindowBatchSource(validationRows, vocabulary, validationWindows);
         }
-        return new TrainingCorpus { Vocabulary = vocabulary, Train = train, Validation = validation, Windows = windows, PredictionColumnName = column };
+        return new TrainingCorpus
+        {
+            Vocabulary = vocabulary,
+            Train = train,
+            Validation = validation,
+            Windows = windows,
+            PredictionColumnName = column,
+            Rows = windows.Mode == WindowMode.PerRow ? Generation.RowRegistry.From(trainRows, validationRows) : null,
+        };
     }
 
     private static (Vocabulary, IReadOnlyList<ReadOnlyMemory<long>>, WindowOptions, string) FromWindows(WindowedData windowed, Vocabulary? fixedVocabulary)
