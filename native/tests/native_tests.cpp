@@ -152,6 +152,17 @@ void export_verification(const std::string& folder, slm_model_config config, con
                 (long long)config.context_length, (long long)config.ffn_size, config.dropout, config.tie_weights,
                 (long long)config.ignore_index, (unsigned long long)config.seed);
   write_text(folder + "/config.json", cfg);
+  if (config.family != SLM_TRANSFORMER) {
+    std::vector<float> norms(steps);
+    CHECK_OK(slm_hidden_gradient_norms(model, inputs.data(), targets.data(), batch, steps, norms.data()));
+    char exact[64];
+    std::string text = "[";
+    for (int64_t t = 0; t < steps; ++t) {
+      std::snprintf(exact, sizeof exact, "%s%.9g", t ? "," : "", norms[t]);
+      text += exact;
+    }
+    write_text(folder + "/hidden_gradient_norms.json", text + "]");
+  }
 
   CHECK_OK(slm_model_set_optimizer(model, &optimizer));
   slm_step_options step{0.01f, 0.5f, 0, 7};
