@@ -41,7 +41,7 @@ typedef struct {
   int64_t embedding_size;  // recurrent: 0 means one-hot input; transformer: ignored (width = hidden_size)
   int64_t hidden_size;     // recurrent hidden size, or the transformer's width
   int32_t num_heads;       // transformer
-  int32_t positional;      // transformer: 0 learned, 1 sinusoidal
+  int32_t positional;      // transformer: 0 learned, 1 sinusoidal (token embeddings then scaled by sqrt(width))
   int64_t context_length;  // transformer: longest context
   int64_t ffn_size;        // transformer: feed-forward width, 0 means 4 x width
   float dropout;           // recurrent: between layers and before the head; transformer: residual and attention
@@ -77,7 +77,7 @@ typedef struct {
 SLM_API int32_t slm_abi_version(void);
 SLM_API const char* slm_last_error(void);
 SLM_API const char* slm_torch_version(void);
-SLM_API int32_t slm_set_num_threads(int32_t threads);  // <= 0: all cores
+SLM_API int32_t slm_set_num_threads(int32_t threads);  // <= 0: all cores; returns a status
 SLM_API int32_t slm_get_num_threads(void);
 SLM_API int32_t slm_cuda_device_count(void);
 
@@ -88,7 +88,10 @@ SLM_API void slm_model_free(slm_model* model);
 SLM_API int32_t slm_model_device(slm_model* model, char* buffer, int32_t capacity);
 SLM_API int32_t slm_model_parameter_count(slm_model* model, int64_t* count);
 
-// Named float32 tensors. kind 0: parameters (PyTorch names); kind 1: optimizer state (created by the first step).
+// Named float32 tensors. kind 0: parameters (PyTorch names); kind 1: optimizer state (created by the first step, or
+// by slm_model_set_optimizer_steps with steps > 0 so that a resumed run can write it), per parameter in parameter
+// order: exp_avg.<name>, exp_avg_sq.<name> (Adam, AdamW) or momentum.<name> (SGD with momentum > 0).
+// tensor_info: name and shape may be NULL; ndim (nullable) is always set.
 SLM_API int32_t slm_model_tensor_count(slm_model* model, int32_t kind, int32_t* count);
 SLM_API int32_t slm_model_tensor_info(slm_model* model, int32_t kind, int32_t index, char* name, int32_t name_capacity,
                                       int64_t* shape, int32_t shape_capacity, int32_t* ndim);
@@ -96,29 +99,35 @@ SLM_API int32_t slm_model_tensor_read(slm_model* model, int32_t kind, int32_t in
 SLM_API int32_t slm_model_tensor_write(slm_model* model, int32_t kind, int32_t index, const float* source, int64_t count);
 
 // ---- training ----
+// The same optimizer type again keeps the state and step count; another type starts both afresh.
 SLM_API int32_t slm_model_set_optimizer(slm_model* model, const slm_optimizer_config* config);
 SLM_API int32_t slm_model_optimizer_steps(slm_model* model, int64_t* steps);
 SLM_API int32_t slm_model_set_optimizer_steps(slm_model* model, int64_t steps);
-// One optimisation step on a batch. A non-finite loss leaves the weights untouched and is returned as NaN/Inf.
+// One optimisation step on a batch. A non-finite loss leaves the weights untouched and is returned as NaN/Inf (so
+// does a non-finite gradient norm). grad_norm is the total L2 norm of the gradients before clipping.
 SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const int64_t* targets, int64_t batch,
                                int64_t steps, const slm_step_options* options, float* loss, float* grad_norm);
 // which: 1 training state, 2 evaluation state, 3 both.
 SLM_API int32_t slm_reset_state(slm_model* model, int32_t which);
 
 // ---- evaluation ----
-// Sums the loss of the non-ignored targets. position_loss / position_count (nullable, length steps) accumulate
-// per position within the window.
+// Sums the loss of the non-ignored targets of this batch into loss_sum / token_count (set, not added to).
+// position_loss / position_count (nullable, length steps) accumulate (are added to) per position within the window.
 SLM_API int32_t slm_evaluate_batch(slm_model* model, const int64_t* inputs, const int64_t* targets, int64_t batch,
                                    int64_t steps, int32_t carry_state, double* loss_sum, int64_t* token_count,
                                    double* position_loss, int64_t* position_count);
 // Logits [batch, steps, vocab] of a fresh (zero-state) forward pass, in evaluation mode.
 SLM_API int32_t slm_forward_logits(slm_model* model, const int64_t* inputs, int64_t batch, int64_t steps, float* logits);
 // Recurrent models: norm of d(loss at the last step)/d(top-layer hidden state at step t), for each t (length steps).
+// The loss is the mean cross-entropy over the batch at the last step; the norm is the L2 norm over the whole
+// [batch, hidden] gradient (through the recurrence). Transformers: SLM_INVALID_ARGUMENT.
 SLM_API int32_t slm_hidden_gradient_norms(slm_model* model, const int64_t* inputs, const int64_t* targets,
                                           int64_t batch, int64_t steps, float* norms);
 
 // ---- generation ----
 // prompts: the rows' tokens concatenated; lengths: each row's length (>= 1). banned: tokens never sampled.
+// A generator keeps its model alive (the model handle may be freed first). Use one generator from one thread at a
+// time; different generators on one model may run in parallel.
 SLM_API int32_t slm_generator_create(slm_model* model, const int64_t* prompts, const int64_t* lengths, int32_t batch,
                                      const slm_sampling* sampling, const int64_t* banned, int32_t banned_count,
                                      slm_generator** out);

@@ -59,8 +59,7 @@ SLM_API int32_t slm_forward_logits(slm_model* model, const int64_t* inputs, int6
 }
 
 // norms[t] = Frobenius norm over [batch, hidden] of dL/dh_t, where h_t is the top layer's hidden state after step t
-// and L the mean cross-entropy of the last step's predictions. h_t reaches L through the recurrence, so the
-// network runs one step at a time with each h_t fed back explicitly.
+// and L the mean cross-entropy of the last step's predictions, which h_t reaches through the recurrence.
 SLM_API int32_t slm_hidden_gradient_norms(slm_model* model, const int64_t* inputs, const int64_t* targets,
                                           int64_t batch, int64_t steps, float* norms) {
   return guard([&] {
@@ -73,16 +72,7 @@ SLM_API int32_t slm_hidden_gradient_norms(slm_model* model, const int64_t* input
     require_pointer(norms, "norms");
     torch::AutoGradMode grad_mode(true);
 
-    const int64_t layers = core.config.num_layers;
-    auto embedded = net->embed(x);
-    RecurrentState state;
-    std::vector<torch::Tensor> tops;
-    for (int64_t t = 0; t < steps; ++t) {
-      net->run(embedded.slice(1, t, t + 1), state);
-      auto top = state.h.select(0, layers - 1);
-      state.h = torch::cat({state.h.slice(0, 0, layers - 1), top.unsqueeze(0)}, 0);
-      tops.push_back(top);
-    }
+    auto tops = net->top_states(net->embed(x));
     auto loss = sequence_loss(core, net->logits(tops.back()).unsqueeze(1), y.slice(1, steps - 1, steps), torch::kMean);
     auto grads = torch::autograd::grad({loss}, tops, {}, false, false, true);
     std::vector<torch::Tensor> each;

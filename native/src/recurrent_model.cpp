@@ -66,6 +66,31 @@ torch::Tensor RecurrentModelImpl::forward(const torch::Tensor& tokens, Recurrent
   return logits(run(embed(tokens), s));
 }
 
+std::vector<torch::Tensor> RecurrentModelImpl::top_states(const torch::Tensor& x) {
+  const int64_t layers = config_.num_layers, batch = x.size(0);
+  auto parameters = named_parameters();
+  auto weight = [&](const char* kind, int64_t layer) { return parameters["rnn." + std::string(kind) + std::to_string(layer)]; };
+  std::vector<torch::Tensor> h(layers, torch::zeros({batch, config_.hidden_size}, x.options()));
+  std::vector<torch::Tensor> c = h;
+  std::vector<torch::Tensor> tops;
+  for (int64_t t = 0; t < x.size(1); ++t) {
+    auto input = x.select(1, t);
+    for (int64_t l = 0; l < layers; ++l) {
+      auto w_ih = weight("weight_ih_l", l), w_hh = weight("weight_hh_l", l);
+      auto b_ih = weight("bias_ih_l", l), b_hh = weight("bias_hh_l", l);
+      switch (config_.family) {
+        case SLM_RNN_TANH: h[l] = torch::rnn_tanh_cell(input, h[l], w_ih, w_hh, b_ih, b_hh); break;
+        case SLM_RNN_RELU: h[l] = torch::rnn_relu_cell(input, h[l], w_ih, w_hh, b_ih, b_hh); break;
+        case SLM_GRU: h[l] = torch::gru_cell(input, h[l], w_ih, w_hh, b_ih, b_hh); break;
+        default: std::tie(h[l], c[l]) = torch::lstm_cell(input, {h[l], c[l]}, w_ih, w_hh, b_ih, b_hh);
+      }
+      input = h[l];
+    }
+    tops.push_back(h[layers - 1]);
+  }
+  return tops;
+}
+
 std::shared_ptr<LanguageModelImpl> make_recurrent_model(const slm_model_config& config) {
   return std::make_shared<RecurrentModelImpl>(config);
 }

@@ -9,10 +9,12 @@ class RecurrentModelImpl : public LanguageModelImpl {
   explicit RecurrentModelImpl(const slm_model_config& config);
   torch::Tensor forward(const torch::Tensor& tokens, RecurrentState* state) override;
 
-  // The pieces of forward(), for the step-by-step hidden-gradient diagnostic.
   torch::Tensor embed(const torch::Tensor& tokens);
   torch::Tensor run(const torch::Tensor& x, RecurrentState& state);  // x [B, T, E] -> top-layer outputs [B, T, H]
   torch::Tensor logits(const torch::Tensor& h);
+  // The top layer's hidden state after each step, [B, H] each, computed one step at a time with the layers'
+  // cell functions (no cuDNN, whose RNN backward needs training mode), for gradients with respect to them.
+  std::vector<torch::Tensor> top_states(const torch::Tensor& x);
 
  private:
   slm_model_config config_;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <sys/stat.h>
+#include <thread>
 #include <vector>
 
 #include "sequencelm.h"
@@ -151,6 +152,17 @@ void export_verification(const std::string& folder, slm_model_config config, con
                 (long long)config.context_length, (long long)config.ffn_size, config.dropout, config.tie_weights,
                 (long long)config.ignore_index, (unsigned long long)config.seed);
   write_text(folder + "/config.json", cfg);
+  if (config.family != SLM_TRANSFORMER) {
+    std::vector<float> norms(steps);
+    CHECK_OK(slm_hidden_gradient_norms(model, inputs.data(), targets.data(), batch, steps, norms.data()));
+    char exact[64];
+    std::string text = "[";
+    for (int64_t t = 0; t < steps; ++t) {
+      std::snprintf(exact, sizeof exact, "%s%.9g", t ? "," : "", norms[t]);
+      text += exact;
+    }
+    write_text(folder + "/hidden_gradient_norms.json", text + "]");
+  }
 
   CHECK_OK(slm_model_set_optimizer(model, &optimizer));
   slm_step_options step{0.01f, 0.5f, 0, 7};
@@ -323,11 +335,60 @@ void test_configuration_errors() {
   if (slm_cuda_device_count() == 0) expect(c, "cuda", SLM_DEVICE_UNAVAILABLE, "cuda without CUDA");
 }
 
+// Generators sample in parallel threads while the model trains; a diverged step leaves the weights untouched.
+void test_threads_and_divergence() {
+  std::printf("threads and divergence\n");
+  auto config = config_for(SLM_GRU);
+  slm_model* model = nullptr;
+  CHECK_OK(slm_model_create(&config, "cpu", &model));
+  if (model == nullptr) return;
+  slm_optimizer_config sgd{SLM_SGD, 0, 0, 0, 0, 0};
+  CHECK_OK(slm_model_set_optimizer(model, &sgd));
+  std::vector<int64_t> inputs, targets;
+  toy_batch(4, 16, inputs, targets);
+  std::vector<std::thread> threads;
+  std::vector<int32_t> statuses(3, -1);
+  for (int i = 0; i < 3; ++i)
+    threads.emplace_back([&, i] {
+      std::vector<int64_t> prompt = {1, 2, 3}, lengths = {3};
+      slm_sampling sampling{0.8f, 0, 0.95f, (uint64_t)i};
+      slm_generator* g = nullptr;
+      int32_t status = slm_generator_create(model, prompt.data(), lengths.data(), 1, &sampling, nullptr, 0, &g);
+      std::vector<int64_t> tokens(200);
+      if (status == SLM_OK) status = slm_generator_next(g, 200, -1, tokens.data(), nullptr);
+      slm_generator_free(g);
+      statuses[i] = status;
+    });
+  float loss = 0, norm = 0;
+  for (int i = 0; i < 20; ++i) {
+    slm_step_options options{1e-2f, 1.0f, 1, (uint64_t)i};
+    CHECK_OK(slm_train_step(model, inputs.data(), targets.data(), 4, 16, &options, &loss, &norm));
+  }
+  for (auto& t : threads) t.join();
+  for (auto s : statuses) CHECK(s == SLM_OK, "generation in a thread: status %d", s);
+
+  slm_step_options explode{1e30f, 0, 0, 0};
+  CHECK_OK(slm_train_step(model, inputs.data(), targets.data(), 4, 16, &explode, &loss, &norm));
+  auto before = read_tensors(model, 0);
+  int64_t steps_before = 0, steps_after = 0;
+  slm_model_optimizer_steps(model, &steps_before);
+  CHECK_OK(slm_train_step(model, inputs.data(), targets.data(), 4, 16, &explode, &loss, &norm));
+  slm_model_optimizer_steps(model, &steps_after);
+  auto after = read_tensors(model, 0);
+  bool same = true;
+  for (size_t i = 0; i < before.size(); ++i)
+    same = same && std::memcmp(before[i].data.data(), after[i].data.data(), before[i].data.size() * 4) == 0;
+  std::printf("  diverged step: loss %g, grad norm %g\n", loss, norm);
+  CHECK(!std::isfinite(loss) && same && steps_after == steps_before, "a non-finite step changed the model");
+  slm_model_free(model);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::printf("libtorch %s, %d threads\n", slm_torch_version(), slm_get_num_threads());
   test_configuration_errors();
+  test_threads_and_divergence();
   for (int32_t family = SLM_RNN_TANH; family <= SLM_TRANSFORMER; ++family)
     test_family(family_name(family), config_for(family));
   auto tied = config_for(SLM_LSTM);

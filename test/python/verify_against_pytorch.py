@@ -10,6 +10,7 @@ A case folder holds:
   logits.bin           float32 [B, T, V] from slm_forward_logits
   loss.json            optional: {"first_step_loss", "lr", "optimizer", "clip_norm", ...} of the first training step(s)
   weights_after.safetensors   optional: the parameters after loss.json's "steps" training steps on the same batch
+  hidden_gradient_norms.json  optional (recurrent): slm_hidden_gradient_norms on the same batch
 
 Prints the maximum relative errors; exits 1 when one is above the tolerance (1e-4).
 Runs with OpenBLAS pinned to one thread and torch on all cores, like the native layer: with the same thread count
@@ -192,6 +193,24 @@ def max_relative_error(actual, expected):
     return ((actual - expected).abs() / scale).max().item()
 
 
+def hidden_gradient_norms(model, config, inputs, targets):
+    """||d(mean loss at the last step) / d(top-layer hidden state at step t)||, via the fused module run step by step
+    with the top layer's state fed back explicitly."""
+    x = model.embedding(inputs) if model.embedding is not None else F.one_hot(inputs, model.vocab).float()
+    state, tops = None, []
+    for t in range(inputs.shape[1]):
+        _, state = model.rnn(x[:, t:t + 1], state)
+        h = state[0] if isinstance(state, tuple) else state
+        top = h[-1]
+        h = torch.cat([h[:-1], top.unsqueeze(0)])
+        state = (h, state[1]) if isinstance(state, tuple) else h
+        tops.append(top)
+    ignore = config["ignore_index"] if config["ignore_index"] >= 0 else -100
+    loss = F.cross_entropy(model.head(tops[-1], model.embedding.weight if model.embedding is not None else None),
+                           targets[:, -1], ignore_index=ignore)
+    return torch.stack([g.norm() for g in torch.autograd.grad(loss, tops)]).double()
+
+
 def make_optimizer(parameters, info):
     kind, lr, wd = info["optimizer"], info["lr"], info.get("weight_decay", 0.0)
     if kind == "sgd":
@@ -216,6 +235,12 @@ def verify(folder):
     with torch.no_grad():
         logits = model(inputs)
     errors = {"logits": max_relative_error(expected.view_as(logits), logits)}
+
+    norms_path = os.path.join(folder, "hidden_gradient_norms.json")
+    if os.path.exists(norms_path):
+        with open(norms_path) as f:
+            norms = torch.tensor(json.load(f), dtype=torch.float64)
+        errors["hidden gradient norms"] = max_relative_error(norms, hidden_gradient_norms(model, config, inputs, targets))
 
     loss_path = os.path.join(folder, "loss.json")
     if os.path.exists(loss_path):
