@@ -1,6 +1,7 @@
 using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Trainers;
 
-namespace Microsoft.ML.SequenceLM.Trainers;
+namespace Microsoft.ML.SequenceLM;
 
 /// <summary>
 /// Trains a language model (the family its options name) and returns a <see cref="LanguageModelTransformer"/>.
