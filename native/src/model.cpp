@@ -93,6 +93,11 @@ torch::Device choose_device(const char* name) {
 
 using namespace slm;
 
+std::mutex& slm::global_rng_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 SLM_API int32_t slm_model_create(const slm_model_config* config, const char* device, slm_model** out) {
   return guard([&] {
     require_pointer(out, "out");
@@ -101,8 +106,11 @@ SLM_API int32_t slm_model_create(const slm_model_config* config, const char* dev
     auto core = std::make_shared<ModelCore>();
     core->config = *config;
     core->device = choose_device(device);
-    torch::manual_seed(config->seed);  // initialise on the CPU so that a seed gives the same weights on any device
-    core->net = config->family == SLM_TRANSFORMER ? make_transformer_model(*config) : make_recurrent_model(*config);
+    {
+      std::lock_guard rng(global_rng_mutex());
+      torch::manual_seed(config->seed);  // initialise on the CPU so that a seed gives the same weights on any device
+      core->net = config->family == SLM_TRANSFORMER ? make_transformer_model(*config) : make_recurrent_model(*config);
+    }
     core->net->to(core->device);
     core->net->eval();
     for (const auto& item : core->net->named_parameters()) core->parameters.push_back({item.key(), item.value()});

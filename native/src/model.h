@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -52,6 +53,10 @@ struct ModelCore {
 
   bool recurrent() const { return config.family != SLM_TRANSFORMER; }
 };
+
+// libtorch's default generator is process-wide: seeding it and drawing from it (initialisation, dropout) happen under
+// this lock, so that models trained at the same time on several threads each get the numbers their seed promises.
+std::mutex& global_rng_mutex();
 
 // Checks a token buffer (ids in [0, vocab), or equal to ignore_index when allow_ignore) and returns it as a tensor
 // [batch, steps] on the model's device.

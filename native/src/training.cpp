@@ -40,7 +40,6 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
     auto x = token_tensor(core, inputs, batch, steps, "inputs");
     auto y = token_tensor(core, targets, batch, steps, "targets", true);
 
-    torch::manual_seed(options->seed);
     TrainingMode training(*core.net);
     RecurrentState fresh;
     RecurrentState* state = nullptr;
@@ -54,7 +53,15 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
     for (auto& p : core.parameters)
       if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
 
-    auto loss_tensor = sequence_loss(core, core.net->forward(x, state), y, torch::kMean);
+    torch::Tensor logits;
+    if (core.config.dropout > 0) {  // dropout is the only draw: seed it for this step, alone on the generator
+      std::lock_guard rng(global_rng_mutex());
+      torch::manual_seed(options->seed);
+      logits = core.net->forward(x, state);
+    } else {
+      logits = core.net->forward(x, state);
+    }
+    auto loss_tensor = sequence_loss(core, logits, y, torch::kMean);
     loss_tensor.backward();
     if (state != nullptr) *state = state->detached();
 

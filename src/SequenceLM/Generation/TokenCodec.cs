@@ -6,19 +6,25 @@ namespace Microsoft.ML.SequenceLM.Generation;
 /// </summary>
 internal sealed class TokenCodec
 {
-    public TokenCodec(Vocabulary vocabulary, bool perRow)
+    /// <param name="sampleUnknown">Whether &lt;unk&gt; may be generated: yes when the training text held it (PTB), no
+    /// when it was only reserved (then its probability is noise and a sampled "&lt;unk&gt;" would corrupt the text).</param>
+    public TokenCodec(Vocabulary vocabulary, bool perRow, bool sampleUnknown)
     {
         Vocabulary = vocabulary;
         PerRow = perRow;
-        BannedKeys = new[] { vocabulary.PaddingKey, vocabulary.BeginKey }.OfType<long>().ToArray();
+        SampleUnknown = sampleUnknown;
+        BannedKeys = new[] { vocabulary.PaddingKey, vocabulary.BeginKey, sampleUnknown ? null : vocabulary.UnknownKey }
+            .OfType<long>().Distinct().ToArray();
     }
+
+    public bool SampleUnknown { get; }
 
     public Vocabulary Vocabulary { get; }
 
     /// <summary>Per-row models start every sequence with &lt;bos&gt; and end it with &lt;eos&gt;.</summary>
     public bool PerRow { get; }
 
-    /// <summary>Tokens the sampler must never produce: padding and begin-of-sequence.</summary>
+    /// <summary>Tokens the sampler must never produce: padding, begin-of-sequence, and &lt;unk&gt; unless trained on.</summary>
     public long[] BannedKeys { get; }
 
     public long[] EncodePrompt(ReadOnlySpan<ReadOnlyMemory<char>> tokens)

@@ -19,13 +19,13 @@ public sealed partial class LanguageModelTransformer : ISaveableTransformer
 
     public string LoaderId => LoaderIdValue;
 
-    private sealed record Settings(string InputColumnName, WindowOptions Windows, GenerationOptions DefaultGeneration);
+    private sealed record Settings(string InputColumnName, WindowOptions Windows, GenerationOptions DefaultGeneration, bool SampleUnknown);
 
     public void Save(ModelSaveContext context)
     {
         context.WriteJson(ConfigEntry, Config, CheckpointStore.Json);
         context.WriteBytes(VocabularyEntry, Vocabulary.ToJsonUtf8());
-        context.WriteJson(SettingsEntry, new Settings(InputColumnName, TrainingWindows, DefaultGenerationOptions), CheckpointStore.Json);
+        context.WriteJson(SettingsEntry, new Settings(InputColumnName, TrainingWindows, DefaultGenerationOptions, _generator.Codec.SampleUnknown), CheckpointStore.Json);
         using (var weights = context.CreateEntry(WeightsEntry, compress: false))
             SafeTensors.Write(weights, GetWeights());
         context.WriteJson(HistoryEntry, History, CheckpointStore.Json);
@@ -55,7 +55,7 @@ public sealed partial class LanguageModelTransformer : ISaveableTransformer
             model.Dispose();
             throw context.Corrupt($"The weights do not fit the model's configuration: {e.Message}", e);
         }
-        return new LanguageModelTransformer(model, config, vocabulary, settings.Windows, settings.InputColumnName, history)
+        return new LanguageModelTransformer(model, config, vocabulary, settings.Windows, settings.InputColumnName, history, settings.SampleUnknown)
         {
             DefaultGenerationOptions = settings.DefaultGeneration,
             TrainingRows = context.ContainsEntry(RowsEntry)

@@ -23,7 +23,7 @@ public sealed partial class LanguageModelTransformer : ITransformer, ISingleRowM
     private readonly TextGenerator _generator;
 
     internal LanguageModelTransformer(NativeModel model, LanguageModelConfig config, Vocabulary vocabulary, WindowOptions windows,
-        string inputColumnName, TrainingHistory history)
+        string inputColumnName, TrainingHistory history, bool sampleUnknown)
     {
         _model = model;
         Config = config;
@@ -31,7 +31,7 @@ public sealed partial class LanguageModelTransformer : ITransformer, ISingleRowM
         TrainingWindows = windows.Clone();
         InputColumnName = inputColumnName;
         History = history;
-        _generator = new TextGenerator(model, new TokenCodec(vocabulary, windows.Mode == WindowMode.PerRow));
+        _generator = new TextGenerator(model, new TokenCodec(vocabulary, windows.Mode == WindowMode.PerRow, sampleUnknown));
     }
 
     public LanguageModelConfig Config { get; }

@@ -61,7 +61,8 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
                 : null;
             var loop = new TrainingLoop(model, _options, corpus.Train, corpus.Validation, seed, stateful, write);
             var history = loop.Run(resume, resumeBest);
-            return new LanguageModelTransformer(model, config, corpus.Vocabulary, corpus.Windows, corpus.PredictionColumnName, history)
+            return new LanguageModelTransformer(model, config, corpus.Vocabulary, corpus.Windows, corpus.PredictionColumnName, history,
+                sampleUnknown: corpus.Train.Contains(corpus.Vocabulary.UnknownKey))
             {
                 TrainingRows = corpus.Rows,
             };

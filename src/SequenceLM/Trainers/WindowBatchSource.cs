@@ -22,6 +22,16 @@ internal sealed class WindowBatchSource : ITrainingBatchSource
 
     public long TokenCount => _stream?.LongLength ?? _rows.Sum(r => (long)r.Length);
 
+    /// <summary>Whether <paramref name="key"/> occurs in this split.</summary>
+    public bool Contains(long? key)
+    {
+        if (key is not { } k) return false;
+        if (_stream != null) return _stream.AsSpan().Contains(k);
+        foreach (var row in _rows)
+            if (row.Span.Contains(k)) return true;
+        return false;
+    }
+
     public IEnumerable<TokenBatch> Batches(Random? shuffle) =>
         _stream != null ? TokenWindows.Create(_stream, _options, shuffle) : TokenWindows.Create(_rows, _vocabulary, _options, shuffle);
 }

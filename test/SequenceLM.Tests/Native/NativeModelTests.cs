@@ -7,7 +7,7 @@ namespace Microsoft.ML.SequenceLM.Tests.Native;
 /// <summary>The managed/native round trip: create, train, generate, read and write weights, free; and its errors.</summary>
 public sealed class NativeModelTests(ITestOutputHelper output)
 {
-    private static LanguageModelConfig Config(ModelFamily family, int vocab = 5, int hidden = 32) => new()
+    internal static LanguageModelConfig Config(ModelFamily family, int vocab = 5, int hidden = 32) => new()
     {
         Family = family,
         VocabularySize = vocab,
@@ -19,7 +19,7 @@ public sealed class NativeModelTests(ITestOutputHelper output)
         Dropout = 0f,
     };
 
-    private static NativeModel CreateWithAdam(LanguageModelConfig config, ulong seed = 1)
+    internal static NativeModel CreateWithAdam(LanguageModelConfig config, ulong seed = 1)
     {
         var model = NativeModel.Create(config.ToNative(seed), "cpu");
         model.SetOptimizer(new NativeOptimizerConfig { Type = 1, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f });
@@ -27,7 +27,7 @@ public sealed class NativeModelTests(ITestOutputHelper output)
     }
 
     /// <summary>Batch of 4 rows of the cycle 0 1 2 3 4 0 1 ..., each row starting elsewhere; targets are the next tokens.</summary>
-    private static (long[] X, long[] Y) CycleBatch(int batch, int steps, int vocab)
+    internal static (long[] X, long[] Y) CycleBatch(int batch, int steps, int vocab)
     {
         var x = new long[batch * steps];
         var y = new long[batch * steps];
@@ -134,16 +134,25 @@ public sealed class NativeModelTests(ITestOutputHelper output)
         Assert.Contains("build/setup.sh", bad.Message);
     }
 
+}
+
+/// <summary>Measures the process's resident memory, so it runs alone: no other test may allocate meanwhile.</summary>
+[CollectionDefinition(nameof(MemoryGrowthTest), DisableParallelization = true)]
+public sealed class MemoryGrowthCollection;
+
+[Collection(nameof(MemoryGrowthTest))]
+public sealed class MemoryGrowthTest(ITestOutputHelper output)
+{
     [Fact]
     public void CreatingAndFreeingAThousandModelsDoesNotGrowMemory()
     {
-        var config = Config(ModelFamily.Gru, vocab: 100, hidden: 64); // ~60k parameters, 240 KB each
+        var config = NativeModelTests.Config(ModelFamily.Gru, vocab: 100, hidden: 64); // ~60k parameters, 240 KB each
         void CreateAndFree(int count)
         {
-            var (x, y) = CycleBatch(2, 8, 100);
+            var (x, y) = NativeModelTests.CycleBatch(2, 8, 100);
             for (int i = 0; i < count; i++)
             {
-                using var model = CreateWithAdam(config);
+                using var model = NativeModelTests.CreateWithAdam(config);
                 model.TrainStep(x, y, 2, 8, new NativeStepOptions { LearningRate = 0.01f }); // allocates optimizer state too
             }
         }
