@@ -40,6 +40,10 @@ internal static class QuickDemo
         Console.WriteLine($"Trained {lm} in {clock.Elapsed.TotalSeconds:F0} s: {lm.History.StopMessage} " +
                           $"Best validation loss {lm.History.BestValidationLoss:F3} nats/char (uniform would be ln({lm.Vocabulary.Count}) = {Math.Log(lm.Vocabulary.Count):F2}).");
 
+        var curves = Path.Combine(Path.GetTempPath(), "sequencelm-demo-curves.svg");
+        new LearningCurves().Add("GRU 2x128", lm.History).SaveSvg(curves, CurveAxis.Seconds, "Quick demo: character-level GRU on the sonnets");
+        Console.WriteLine($"Learning curves: {curves}");
+
         var engine = ml.Model.CreatePredictionEngine<Prompt, Completion>(model);
         foreach (var prompt in new[] { "Shall I ", "When " })
         {

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Microsoft.ML.SequenceLM;
+
+/// <summary>A small self-contained SVG line chart (axes, ticks, legend); no dependencies.</summary>
+internal static class SvgChart
+{
+    private const int Width = 800, Height = 480, Left = 70, Right = 200, Top = 40, Bottom = 50;
+
+    public static string Lines(IReadOnlyList<(string Label, string Colour, bool Dashed, List<(double X, double Y)> Points)> series,
+        string title, string xLabel, string yLabel)
+    {
+        var points = series.SelectMany(s => s.Points).ToList();
+        if (points.Count == 0) points.Add((0, 0));
+        var (x0, x1) = Range(points.Select(p => p.X), zeroBased: true);
+        var (y0, y1) = Range(points.Select(p => p.Y), zeroBased: false);
+        double plotW = Width - Left - Right, plotH = Height - Top - Bottom;
+        string Px(double x) => F(Left + (x - x0) / (x1 - x0) * plotW);
+        string Py(double y) => F(Top + plotH - (y - y0) / (y1 - y0) * plotH);
+
+        var svg = new StringBuilder();
+        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
+        svg.Append($"<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>\n");
+        svg.Append($"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"16\">{Escape(title)}</text>\n");
+        foreach (var t in Ticks(x0, x1))
+            svg.Append($"<line x1=\"{Px(t)}\" y1=\"{Top}\" x2=\"{Px(t)}\" y2=\"{Top + plotH}\" stroke=\"#eee\"/><text x=\"{Px(t)}\" y=\"{Top + plotH + 18}\" text-anchor=\"middle\">{Label(t)}</text>\n");
+        foreach (var t in Ticks(y0, y1))
+            svg.Append($"<line x1=\"{Left}\" y1=\"{Py(t)}\" x2=\"{Left + plotW}\" y2=\"{Py(t)}\" stroke=\"#eee\"/><text x=\"{Left - 8}\" y=\"{Py(t)}\" text-anchor=\"end\" dominant-baseline=\"middle\">{Label(t)}</text>\n");
+        svg.Append($"<rect x=\"{Left}\" y=\"{Top}\" width=\"{plotW}\" height=\"{plotH}\" fill=\"none\" stroke=\"#444\"/>\n");
+        svg.Append($"<text x=\"{Left + plotW / 2}\" y=\"{Height - 10}\" text-anchor=\"middle\">{Escape(xLabel)}</text>\n");
+        svg.Append($"<text x=\"16\" y=\"{Top + plotH / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {Top + plotH / 2})\">{Escape(yLabel)}</text>\n");
+        for (int i = 0; i < series.Count; i++)
+        {
+            var s = series[i];
+            if (s.Points.Count == 0) continue;
+            string dash = s.Dashed ? " stroke-dasharray=\"6 4\"" : "";
+            svg.Append($"<polyline fill=\"none\" stroke=\"{s.Colour}\" stroke-width=\"2\"{dash} points=\"{string.Join(' ', s.Points.Select(p => $"{Px(p.X)},{Py(p.Y)}"))}\"/>\n");
+            if (s.Dashed)
+                foreach (var p in s.Points) svg.Append($"<circle cx=\"{Px(p.X)}\" cy=\"{Py(p.Y)}\" r=\"3\" fill=\"{s.Colour}\"/>\n");
+            int ly = Top + 10 + i * 20;
+            svg.Append($"<line x1=\"{Width - Right + 15}\" y1=\"{ly}\" x2=\"{Width - Right + 45}\" y2=\"{ly}\" stroke=\"{s.Colour}\" stroke-width=\"2\"{dash}/>");
+            svg.Append($"<text x=\"{Width - Right + 52}\" y=\"{ly}\" dominant-baseline=\"middle\">{Escape(s.Label)}</text>\n");
+        }
+        svg.Append("</svg>\n");
+        return svg.ToString();
+    }
+
+    private static (double Min, double Max) Range(IEnumerable<double> values, bool zeroBased)
+    {
+        var list = values.ToList();
+        double min = zeroBased ? Math.Min(0, list.Min()) : list.Min(), max = list.Max();
+        if (max - min < 1e-12) { min -= 0.5; max += 0.5; }
+        double pad = zeroBased ? 0 : (max - min) * 0.05;
+        return (min - pad, max + pad);
+    }
+
+    private static IEnumerable<double> Ticks(double min, double max)
+    {
+        double raw = (max - min) / 6, magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        double step = new[] { 1, 2, 5, 10 }.Select(m => m * magnitude).First(s => s >= raw);
+        for (double t = Math.Ceiling(min / step) * step; t <= max + 1e-9; t += step) yield return t;
+    }
+
+    private static string Label(double value) => value.ToString(Math.Abs(value) >= 1000 || value == Math.Round(value) ? "0" : "0.##", CultureInfo.InvariantCulture);
+
+    private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+
+    private static string Escape(string text) => WebUtility.HtmlEncode(text);
+}
