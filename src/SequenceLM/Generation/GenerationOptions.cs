@@ -13,7 +13,7 @@ public sealed record GenerationOptions
     public float TopP { get; init; } = 1f;
     /// <summary>Seed of the sampler; the same seed, model and prompt give the same text. Null draws a fresh seed.</summary>
     public int? Seed { get; init; }
-    /// <summary>Ends a sample at the end-of-sequence token (per-row models), which is not included in the text.</summary>
+    /// <summary>Per-row models: ends a sample at the end-of-sequence token, which is not included in the text. (Stream models write it as a line break.)</summary>
     public bool StopAtEndOfSequence { get; init; } = true;
     /// <summary>Ends a sample when its text ends with one of these strings (not included in the text).</summary>
     public IReadOnlyList<string> StopStrings { get; init; } = Array.Empty<string>();

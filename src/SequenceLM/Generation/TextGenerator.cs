@@ -83,7 +83,8 @@ internal sealed class TextGenerator
         Seed = (ulong)(o.Seed ?? Random.Shared.Next()),
     };
 
-    private long StopKey(GenerationOptions o) => o.StopAtEndOfSequence && _codec.Vocabulary.EndKey is { } eos ? eos : -1;
+    // Stream models (e.g. PTB, where <eos> ends a line) write <eos> as a line break and go on; per-row models stop there.
+    private long StopKey(GenerationOptions o) => _codec.PerRow && o.StopAtEndOfSequence && _codec.Vocabulary.EndKey is { } eos ? eos : -1;
 
     /// <summary>One row's growing output; the text held back is what could still turn out to start a stop string.</summary>
     private sealed class RowState

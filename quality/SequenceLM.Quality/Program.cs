@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.ML.SequenceLM;
+
+// Quality runs on the field's corpora, our side. quality/run.sh runs this and quality/reference.py (PyTorch) on the
+// same configuration at the same time, one core each, and prints both results.
+// Usage: SequenceLM.Quality <anna|names-gru|names-rnn|ptb-gru|ptb-transformer> --data DIR [--seconds N] [--steps N]
+string task = args.Length > 0 ? args[0] : throw new ArgumentException("task missing");
+string data = Arg("--data") ?? Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data");
+double seconds = double.Parse(Arg("--seconds") ?? "300");
+long? steps = Arg("--steps") is { } s ? long.Parse(s) : null;
+TorchRuntime.Threads = int.Parse(Arg("--threads") ?? "0");
+
+var ml = new SequenceLMContext(seed: 1);
+var clock = Stopwatch.StartNew();
+var result = task switch
+{
+    "anna" => Anna(),
+    "names-gru" => Names(new GruOptions()),
+    "names-rnn" => Names(new RnnOptions()),
+    "ptb-gru" => Ptb(new GruOptions { EmbeddingSize = 256, HiddenSize = 256, NumberOfLayers = 2, Dropout = 0.3f }),
+    "ptb-transformer" => Ptb(new TransformerOptions
+    {
+        Width = 256, NumberOfHeads = 4, NumberOfLayers = 2, ContextLength = 35, Dropout = 0.3f, Optimizer = OptimizerKind.Adam,
+        WeightDecay = 0, Beta2 = 0.999f, LearningRateSchedule = LearningRateSchedule.Constant, WindowMode = WindowMode.Sequential,
+    }),
+    _ => throw new ArgumentException($"unknown task {task}"),
+};
+result["wall_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
+Console.WriteLine(JsonSerializer.Serialize(result));
+return 0;
+
+Dictionary<string, object> Anna()
+{
+    // The char-level LSTM notebook: one-hot input, 2x512 LSTM, dropout 0.5, seq 100, batch 128, Adam 1e-3, clip 5, 10% validation.
+    var text = ml.Data.LoadFromTextFile(Path.Combine(data, "anna.txt"));
+    var options = new LstmOptions
+    {
+        EmbeddingSize = 0, HiddenSize = 512, NumberOfLayers = 2, Dropout = 0.5f, SequenceLength = 100, BatchSize = 128,
+        LearningRate = 1e-3f, GradientClipNorm = 5f, ValidationFraction = 0.1f, Epochs = 20, EvaluateEveryNSteps = 25,
+        TimeBudget = TimeSpan.FromSeconds(seconds), MaximumSteps = steps, Device = "cpu",
+    };
+    using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Lstm(options)).Fit(text);
+    return Summary(model.LastTransformer);
+}
+
+Dictionary<string, object> Names(RecurrentOptions options)
+{
+    // makemore-size per-line model: embedding 64, hidden 64, batch 32; 10% of the names held out as the test set.
+    options.EmbeddingSize = 64;
+    options.HiddenSize = 64;
+    options.NumberOfLayers = 1;
+    options.Dropout = 0f;
+    options.BatchSize = 32;
+    options.SequenceLength = 32;
+    options.WindowMode = WindowMode.PerRow;
+    options.Optimizer = OptimizerKind.AdamW;
+    options.LearningRate = 5e-3f;
+    options.WeightDecay = 0.01f;
+    options.GradientClipNorm = 5f;
+    options.ValidationFraction = 0.1f;
+    options.Epochs = 1000;
+    options.MaximumSteps = steps ?? 3000;
+    options.EvaluateEveryNSteps = 500;
+    options.KeepBestWeights = false;
+    options.Device = "cpu";
+    var names = ml.Data.LoadFromTextFile(Path.Combine(data, "names.txt"), new TextLoaderOptions { Mode = TextLoaderMode.LinePerRow });
+    var trainer = options is GruOptions g ? ml.LanguageModels.Trainers.Gru(g) : ml.LanguageModels.Trainers.Rnn((RnnOptions)options);
+    using var model = ml.Transforms.TokenizeChars().Append(trainer).Fit(names);
+    var summary = Summary(model.LastTransformer);
+    var samples = ml.LanguageModels.CreateGenerator(model).Generate("", 20, new GenerationOptions { MaxTokens = 30, Seed = 1 });
+    summary["test_loss"] = model.LastTransformer.History.Records.Last(r => r.ValidationLoss != null).ValidationLoss!;
+    summary["samples"] = samples.Select(x => $"{x.Text} ({x.Origin})").ToArray();
+    return summary;
+}
+
+Dictionary<string, object> Ptb(LanguageModelTrainerOptions options)
+{
+    // Word level, trained on ptb.valid.txt (the train split is not available here) and tested on ptb.test.txt.
+    options.SequenceLength = 35;
+    options.BatchSize = 20;
+    options.LearningRate = 1e-3f;
+    options.GradientClipNorm = 0.5f;
+    options.ValidationFraction = 0.1f;
+    options.EvaluateEveryNSteps = 100;
+    options.Epochs = 1000;
+    options.TimeBudget = TimeSpan.FromSeconds(seconds);
+    options.MaximumSteps = steps;
+    options.Device = "cpu";
+    var train = ml.Data.LoadFromTextFile(Path.Combine(data, "ptb.valid.txt"));
+    var test = ml.Data.LoadFromTextFile(Path.Combine(data, "ptb.test.txt"));
+    var trainer = options switch
+    {
+        GruOptions g => ml.LanguageModels.Trainers.Gru(g),
+        TransformerOptions t => ml.LanguageModels.Trainers.Transformer(t),
+        _ => throw new ArgumentException(options.GetType().Name),
+    };
+    using var model = ml.Transforms.TokenizeWords(options: WordTokenizerOptions.Ptb()).Append(trainer).Fit(train);
+    var summary = Summary(model.LastTransformer);
+    var metrics = ml.LanguageModels.Evaluate(model, test, new EvaluationOptions { BatchSize = 10, SequenceLength = 35 });
+    summary["test_perplexity"] = Math.Round(metrics.Perplexity, 2);
+    summary["test_tokens"] = metrics.TokenCount;
+    return summary;
+}
+
+Dictionary<string, object> Summary(LanguageModelTransformer lm) => new()
+{
+    ["side"] = "ours",
+    ["task"] = task,
+    ["parameters"] = lm.ParameterCount,
+    ["vocabulary"] = lm.Vocabulary.Count,
+    ["steps"] = lm.History.TotalSteps,
+    ["train_seconds"] = Math.Round(lm.History.TotalSeconds, 1),
+    ["best_validation_loss"] = Math.Round(lm.History.BestValidationLoss ?? double.NaN, 4),
+    ["last_train_loss"] = Math.Round(lm.History.Records[^1].TrainLoss, 4),
+    ["curve"] = lm.History.Records.Where(r => r.ValidationLoss != null)
+        .Select(r => new[] { r.Step, Math.Round(r.ElapsedSeconds, 1), Math.Round(r.ValidationLoss!.Value, 4) }).ToArray(),
+};
+
+string? Arg(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
