@@ -46,5 +46,13 @@ public sealed class CharLevelPipelineTests(ITestOutputHelper output) : TestBase(
         var loadedEngine = ml.Model.CreatePredictionEngine<Prompt, Completion>((ITransformer)loaded);
         var sample = new Prompt { Text = "the ", MaxTokens = 40, Temperature = 1f, Seed = 7 };
         Assert.Equal(engine.Predict(sample).Text, loadedEngine.Predict(sample).Text);
+
+        // Bit-identical logits on CPU, and the same vocabulary, configuration and history.
+        var loadedLm = ((TransformerChain<LanguageModelTransformer>)loaded).LastTransformer;
+        var keys = lm.Vocabulary.Encode("the cat sat on the mat".Select(c => c.ToString()));
+        Assert.Equal(lm.ComputeLogits(keys, 1, keys.Length), loadedLm.ComputeLogits(keys, 1, keys.Length));
+        Assert.Equal(lm.Vocabulary.Tokens, loadedLm.Vocabulary.Tokens);
+        Assert.Equal(lm.Config, loadedLm.Config);
+        Assert.Equal(lm.History.Records, loadedLm.History.Records);
     }
 }
