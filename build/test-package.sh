@@ -2,7 +2,8 @@
 # CI check of the NuGet package as a user gets it: packs, then builds a fresh console app in a temp folder that
 # references Microsoft.ML.SequenceLM BY VERSION from artifacts/packages only (no ProjectReference, packages restored
 # into the temp folder so no stale cache of the same version can interfere), trains a tiny character model for a few
-# seconds and generates text, with `dotnet run`, with a portable `dotnet publish` and with a linux-x64 `dotnet publish`.
+# seconds and generates text, with `dotnet run`, with a portable `dotnet publish` and with a linux-x64 `dotnet publish`;
+# then installs the sequencelm tool package into a temp tool path and trains, samples and inspects a model with it.
 # Usage: bash build/test-package.sh [--no-pack] [--keep]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -121,5 +122,17 @@ timed dotnet publish -c Release -r linux-x64 --self-contained false --configfile
 ls "$work/publish-linux-x64/libSequenceLMNative.so" >/dev/null
 (cd / && timed "$work/publish-linux-x64/Consumer")
 
+if [[ -f "$feed/Microsoft.ML.SequenceLM.Cli.$version.nupkg" ]]; then
+  step "dotnet tool install Microsoft.ML.SequenceLM.Cli $version + sequencelm train/sample/info"
+  NUGET_PACKAGES="$work/packages" timed dotnet tool install --tool-path "$work/tools" --configfile "$work/NuGet.config" \
+    --version "$version" Microsoft.ML.SequenceLM.Cli >/dev/null
+  printf 'the cat sat on the mat. the dog sat on the log.\n%.0s' {1..60} > "$work/corpus.txt"
+  (cd "$work" && timed ./tools/sequencelm train corpus.txt --hidden 48 --layers 1 --embedding 16 --seq 32 --batch 8 --time 3s \
+      --validation 0 --device cpu -o tool-model.zip)
+  (cd "$work" && ./tools/sequencelm sample tool-model.zip --prompt "the d" --temperature 0 --max-tokens 30)
+  (cd "$work" && ./tools/sequencelm info tool-model.zip | head -3)
+  tool=", dotnet tool install"
+fi
+
 echo
-echo "PASS: Microsoft.ML.SequenceLM $version works from the package (dotnet run, dotnet publish, dotnet publish -r linux-x64)."
+echo "PASS: Microsoft.ML.SequenceLM $version works from the package (dotnet run, dotnet publish, dotnet publish -r linux-x64${tool:-})."
