@@ -92,7 +92,7 @@ internal static class ModelEvaluation
         long bos = v.BeginKey ?? throw new CliException("the model is a lines model but its vocabulary has no <bos> token.");
         long eos = v.EndKey ?? throw new CliException("the model is a lines model but its vocabulary has no <eos> token.");
         long pad = v.PaddingKey ?? eos;
-        int limit = lm.Config.IsRecurrent ? int.MaxValue : lm.Config.ContextLength;
+        int limit = lm.Config.IsRecurrent ? int.MaxValue - 1 : lm.Config.ContextLength;
         // Sequences <bos> row <eos>, truncated to the model's context; sorted by length so batches pad little.
         var sequences = rows.Where(r => r.Length > 0)
             .Select(r => r.Prepend(bos).Append(eos).Take(limit + 1).ToArray())

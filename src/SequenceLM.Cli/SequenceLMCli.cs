@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Microsoft.ML.SequenceLM.Cli.Commands;
 
 namespace Microsoft.ML.SequenceLM.Cli;
@@ -68,6 +69,14 @@ public static class SequenceLMCli
             var message = OneLine(error.Message)
                 .Replace("as expected type 'System.Int32'", "as a whole number").Replace("as expected type 'System.Int64'", "as a whole number")
                 .Replace("as expected type 'System.Single'", "as a number");
+            // Name the option when the parser's message does not ("Argument 'cnn' not recognized ...").
+            var option = error.SymbolResult switch
+            {
+                OptionResult o => o.Option.Name,
+                ArgumentResult { Parent: OptionResult o } => o.Option.Name,
+                _ => null,
+            };
+            if (option != null && !message.Contains(option, StringComparison.Ordinal)) message = $"{option}: {message}";
             console.Error.WriteLine($"error: {message} (see '{path} --help')");
             return ExitCodes.Usage;
         }
