@@ -8,8 +8,8 @@ namespace Microsoft.ML.SequenceLM.Cli.Commands;
 internal sealed class InfoCommand
 {
     private readonly Argument<string> ModelPath = new("model") { Description = "A model file saved by 'sequencelm train' (or ml.Model.Save)." };
-    private readonly Option<int> Tokens = CliOptions.Create<int>("--tokens", "How many vocabulary tokens to list. [default: 40]", "N").NonNegative();
-    private readonly Option<int> Records = CliOptions.Create<int>("--records", "How many of the last training records to list. [default: 5]", "N").NonNegative();
+    private readonly Option<int> Tokens = CliOptions.Create<int>("--tokens", "How many vocabulary tokens to list.", "N").NonNegative();
+    private readonly Option<int> Records = CliOptions.Create<int>("--records", "How many of the last training records to list.", "N").NonNegative();
 
     public static Command Create(CliConsole console) => new InfoCommand().Build(console);
 

@@ -159,7 +159,7 @@ internal sealed class TrainCommand
         TransformerChain<LanguageModelTransformer>? model = null;
         terminal.Progress()
             .AutoClear(false)
-            .Columns(new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
+            .Columns(new ProgressBarColumn { Width = 24 }, new PercentageColumn(), new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
             .Start(context =>
             {
                 var task = context.AddTask("preparing data…", maxValue: 100);
