@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# CI check of the NuGet package as a user gets it: packs, then builds a fresh console app in a temp folder that
+# references Microsoft.ML.SequenceLM BY VERSION from artifacts/packages only (no ProjectReference, packages restored
+# into the temp folder so no stale cache of the same version can interfere), trains a tiny character model for a few
+# seconds and generates text, with `dotnet run`, with a portable `dotnet publish` and with a linux-x64 `dotnet publish`;
+# then installs the sequencelm tool package into a temp tool path and trains, samples and inspects a model with it.
+# Usage: bash build/test-package.sh [--no-pack] [--keep]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+unset SEQUENCELM_NATIVE_DIR   # the native library must come from the package, not from an override
+
+pack=true keep=false
+for a in "$@"; do
+  case "$a" in
+    --no-pack) pack=false ;;
+    --keep) keep=true ;;
+    *) echo "error: unknown option '$a' (use --no-pack, --keep)" >&2; exit 2 ;;
+  esac
+done
+
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -1)
+$pack && bash build/pack.sh >/dev/null
+feed="$root/artifacts/packages"
+[[ -f "$feed/Microsoft.ML.SequenceLM.$version.nupkg" ]] || { echo "error: no Microsoft.ML.SequenceLM.$version.nupkg in $feed" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sequencelm-package-test.XXXXXX")
+$keep || trap 'rm -rf "$work"' EXIT
+app="$work/Consumer"
+mkdir -p "$app"
+
+cat > "$work/NuGet.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="local" value="$feed" />
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+  </packageSources>
+  <packageSourceMapping>
+    <packageSource key="local"><package pattern="Microsoft.ML.SequenceLM" /><package pattern="Microsoft.ML.SequenceLM.*" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+</configuration>
+XML
+
+cat > "$app/Consumer.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <RestorePackagesPath>\$(MSBuildThisFileDirectory)../packages</RestorePackagesPath>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Microsoft.ML.SequenceLM" Version="[$version]" />
+  </ItemGroup>
+</Project>
+XML
+
+cat > "$app/Program.cs" <<'CS'
+using Microsoft.ML.SequenceLM;
+
+// Trains a tiny character-level GRU for a few seconds and generates text: the package works end to end.
+var ml = new SequenceLMContext(seed: 1);
+string corpus = string.Concat(Enumerable.Repeat("the cat sat on the mat. the dog sat on the log. ", 40));
+string path = Path.Combine(Path.GetTempPath(), $"consumer-corpus-{Environment.ProcessId}.txt");
+File.WriteAllText(path, corpus);
+try
+{
+    IDataView text = ml.Data.LoadFromTextFile(path);
+    using var model = ml.Transforms.TokenizeChars()
+        .Append(ml.LanguageModels.Trainers.Gru(new GruOptions
+        {
+            EmbeddingSize = 16, HiddenSize = 64, NumberOfLayers = 1, BatchSize = 8, SequenceLength = 32,
+            Epochs = 1000, TimeBudget = TimeSpan.FromSeconds(3), LearningRate = 0.01f, Dropout = 0f,
+            ValidationFraction = 0f, Device = "cpu",
+        }))
+        .Fit(text);
+    var lm = model.LastTransformer;
+    var engine = ml.Model.CreatePredictionEngine<Prompt, Completion>(model);
+    var completion = engine.Predict(new Prompt { Text = "the d", MaxTokens = 40, Temperature = 0 });
+    Console.WriteLine($"libtorch {TorchRuntime.TorchVersion}; {lm}; {lm.History.TotalSteps} steps, " +
+                      $"loss {lm.History.Records[0].TrainLoss:F2} -> {lm.History.Records[^1].TrainLoss:F2}");
+    Console.WriteLine($"generated: \"the d{completion.Text}\"");
+    if (completion.TokenCount == 0 || lm.History.Records[^1].TrainLoss >= lm.History.Records[0].TrainLoss)
+    {
+        Console.Error.WriteLine("FAILED: no text generated or the loss did not fall");
+        return 1;
+    }
+    return 0;
+}
+finally
+{
+    File.Delete(path);
+}
+CS
+
+step() { printf '\n== %s\n' "$*"; }
+timed() { local t0=$SECONDS; "$@"; echo "   ($((SECONDS - t0)) s)"; }
+cd "$app"
+step "restore Microsoft.ML.SequenceLM $version from $feed into $work/packages"
+timed dotnet restore --configfile "$work/NuGet.config" -v q
+resolved="$work/packages/microsoft.ml.sequencelm/$version"
+[[ -f "$resolved/runtimes/linux-x64/native/libSequenceLMNative.so" ]] || { echo "error: restored package lacks the native library" >&2; exit 1; }
+[[ "$(sha256sum < "$resolved/microsoft.ml.sequencelm.$version.nupkg")" == "$(sha256sum < "$feed/Microsoft.ML.SequenceLM.$version.nupkg")" ]] \
+  || { echo "error: the restored package is not the one just packed" >&2; exit 1; }
+
+step "dotnet run"
+timed dotnet run --no-restore -c Release
+ls bin/Release/net10.0/runtimes/linux-x64/native/libSequenceLMNative.so >/dev/null
+
+step "dotnet publish (portable) + run"
+timed dotnet publish --no-restore -c Release -o "$work/publish" -v q -nologo
+ls "$work/publish/runtimes/linux-x64/native/libSequenceLMNative.so" >/dev/null
+(cd / && timed dotnet "$work/publish/Consumer.dll")
+
+step "dotnet publish -r linux-x64 (framework-dependent) + run the apphost"
+timed dotnet publish -c Release -r linux-x64 --self-contained false --configfile "$work/NuGet.config" -o "$work/publish-linux-x64" -v q -nologo
+ls "$work/publish-linux-x64/libSequenceLMNative.so" >/dev/null
+(cd / && timed "$work/publish-linux-x64/Consumer")
+
+if [[ -f "$feed/Microsoft.ML.SequenceLM.Cli.$version.nupkg" ]]; then
+  step "dotnet tool install Microsoft.ML.SequenceLM.Cli $version + sequencelm train/sample/info"
+  NUGET_PACKAGES="$work/packages" timed dotnet tool install --tool-path "$work/tools" --configfile "$work/NuGet.config" \
+    --version "$version" Microsoft.ML.SequenceLM.Cli >/dev/null
+  printf 'the cat sat on the mat. the dog sat on the log.\n%.0s' {1..60} > "$work/corpus.txt"
+  (cd "$work" && timed ./tools/sequencelm train corpus.txt --hidden 48 --layers 1 --embedding 16 --seq 32 --batch 8 --time 3s \
+      --validation 0 --device cpu -o tool-model.zip)
+  (cd "$work" && ./tools/sequencelm sample tool-model.zip --prompt "the d" --temperature 0 --max-tokens 30)
+  (cd "$work" && ./tools/sequencelm info tool-model.zip | head -3)
+  tool=", dotnet tool install"
+fi
+
+echo
+echo "PASS: Microsoft.ML.SequenceLM $version works from the package (dotnet run, dotnet publish, dotnet publish -r linux-x64${tool:-})."

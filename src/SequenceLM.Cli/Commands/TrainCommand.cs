@@ -1,0 +1,242 @@
+using Microsoft.ML.SequenceLM.Trainers;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+
+namespace Microsoft.ML.SequenceLM.Cli.Commands;
+
+/// <summary><c>sequencelm train FILE</c>: trains a language model on a text file and saves it as one zip.</summary>
+internal sealed class TrainCommand
+{
+    private readonly Argument<string> File = new("file") { Description = "The training text (UTF-8)." };
+
+    private readonly Option<string> Model = CliOptions.Create<string>("--model", "Network: rnn, gru, lstm or transformer.", null, "-m");
+    private readonly Option<string> Level = CliOptions.Create<string>("--level", "Tokens: char (characters) or word (white-space separated words).");
+    private readonly Option<string> Mode = CliOptions.Create<string>("--mode",
+        "stream: the file is one long text (windows run across lines); lines: each line is one sequence (e.g. names), generated from an empty prompt.");
+    private readonly Option<int> Embedding = CliOptions.Create<int>("--embedding", "Recurrent models: embedding width; 0 feeds one-hot vectors. [default: 128]", "N");
+    private readonly Option<int> Hidden = CliOptions.Create<int>("--hidden", "Recurrent models: hidden-state width. [default: 256]", "N").Positive();
+    private readonly Option<int> Layers = CliOptions.Create<int>("--layers", "Number of layers. [default: 2 recurrent, 4 transformer]", "N").Positive();
+    private readonly Option<int> Heads = CliOptions.Create<int>("--heads", "Transformer: attention heads (must divide --width). [default: 4]", "N").Positive();
+    private readonly Option<int> Width = CliOptions.Create<int>("--width", "Transformer: model width. [default: 128]", "N").Positive();
+    private readonly Option<int> Context = CliOptions.Create<int>("--context", "Transformer: longest context in tokens. [default: --seq]", "N").Positive();
+    private readonly Option<float> Dropout = CliOptions.Create<float>("--dropout", "Dropout probability in [0, 1). [default: 0.2 recurrent, 0.1 transformer]", "P").InRange(0, 1, maxExclusive: true);
+    private readonly Option<int> Batch = CliOptions.Create<int>("--batch", "Sequences per batch. [default: 32]", "N").Positive();
+    private readonly Option<int> Seq = CliOptions.Create<int>("--seq", "Tokens per training window (lines mode: longest line kept). [default: 64]", "N").Positive();
+    private readonly Option<int> Epochs = CliOptions.Create<int>("--epochs", "Passes over the training data. [default: 10]", "N").Positive();
+    private readonly Option<long> MaxSteps = CliOptions.Create<long>("--max-steps", "Stop after this many optimisation steps.", "N").Positive();
+    private readonly Option<TimeSpan> Time = new("--time")
+    {
+        Description = "Stop after this much time, e.g. 90s, 10m, 1h30m (the model trained so far is saved).",
+        HelpName = "DURATION",
+        CustomParser = CliOptions.ParseDuration,
+    };
+    private readonly Option<float> Lr = CliOptions.Create<float>("--lr", "Learning rate. [default: 0.001]", "RATE").Positive();
+    private readonly Option<string> Optimizer = CliOptions.Create<string>("--optimizer", "sgd, adam or adamw. [default: adam recurrent, adamw transformer]");
+    private readonly Option<float> Clip = CliOptions.Create<float>("--clip", "Clip the gradient norm to this value; 0 turns clipping off. [default: 5 recurrent, 1 transformer]", "NORM").NonNegative();
+    private readonly Option<string> Device = CliOptions.Create<string>("--device", "cpu, cuda, cuda:N or auto (CUDA when available).");
+    private readonly Option<float> Validation = CliOptions.Create<float>("--validation", "Fraction of the data held out for validation; 0 turns validation off.", "FRACTION").InRange(0, 1, maxExclusive: true);
+    private readonly Option<int> EvalEvery = CliOptions.Create<int>("--eval-every", "Validate every N steps; 0 validates at the end of each epoch. [default: 0]", "N").NonNegative();
+    private readonly Option<int> ReportEvery = CliOptions.Create<int>("--report-every",
+        "Record the training loss (history and progress) every N steps. [default: 10]", "N").Positive();
+    private readonly Option<int> Seed = CliOptions.Create<int>("--seed", "Seed of initialisation, data order and dropout (same seed, same model on CPU).", "N");
+    private readonly Option<string> Output = CliOptions.Create<string>("--output", "Where to save the model (a zip file).", "PATH", "-o");
+
+    public static Command Create(CliConsole console) => new TrainCommand().Build(console);
+
+    private Command Build(CliConsole console)
+    {
+        Model.DefaultValueFactory = _ => "gru";
+        Model.AcceptOnlyFromAmong("rnn", "gru", "lstm", "transformer");
+        Level.DefaultValueFactory = _ => "char";
+        Level.AcceptOnlyFromAmong("char", "word");
+        Mode.DefaultValueFactory = _ => "stream";
+        Mode.AcceptOnlyFromAmong("stream", "lines");
+        Optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
+        Device.DefaultValueFactory = _ => "auto";
+        Device.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<string>();
+            if (v is not ("cpu" or "cuda" or "auto") && !(v.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(v.AsSpan(5), out var n) && n >= 0))
+                r.AddError($"--device must be cpu, cuda, cuda:N or auto (got '{v}').");
+        });
+        Validation.DefaultValueFactory = _ => 0.1f;
+        Output.DefaultValueFactory = _ => "model.zip";
+
+        var command = new Command("train", "Train a language model on a text file and save it.")
+        {
+            File, Model, Level, Mode, Embedding, Hidden, Layers, Heads, Width, Context, Dropout, Batch, Seq, Epochs, MaxSteps, Time,
+            Lr, Optimizer, Clip, Device, Validation, EvalEvery, ReportEvery, Seed, Output,
+        };
+        command.SetAction(result => SequenceLMCli.Guard(console, result, () => Run(console, result)));
+        return command;
+    }
+
+    private int Run(CliConsole console, ParseResult r)
+    {
+        string path = CliOptions.ExistingFile(r.GetValue(File)!, "training file");
+        string output = r.GetValue(Output)!;
+        string outputDirectory = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        if (!Directory.Exists(outputDirectory)) throw new CliException($"--output: folder '{outputDirectory}' does not exist.");
+        if (Directory.Exists(output)) throw new CliException($"--output: '{output}' is a directory; give a file name such as model.zip.");
+        bool lines = r.GetValue(Mode) == "lines";
+        bool words = r.GetValue(Level) == "word";
+        string tokenUnit = words ? "words" : "chars";
+
+        var options = BuildOptions(r, lines);
+        var ml = new SequenceLMContext(r.Given(Seed));
+        var text = ml.Data.LoadFromTextFile(path, new TextLoaderOptions { Mode = lines ? TextLoaderMode.LinePerRow : TextLoaderMode.WholeDocument });
+        IEstimator<ITransformer> tokenizer = words
+            ? ml.Transforms.TokenizeWords(options: lines ? new WordTokenizerOptions() : WordTokenizerOptions.Ptb())
+            : ml.Transforms.TokenizeChars();
+        var trainer = r.GetValue(Model) switch
+        {
+            "rnn" => ml.LanguageModels.Trainers.Rnn((RnnOptions)options),
+            "gru" => ml.LanguageModels.Trainers.Gru((GruOptions)options),
+            "lstm" => ml.LanguageModels.Trainers.Lstm((LstmOptions)options),
+            _ => ml.LanguageModels.Trainers.Transformer((TransformerOptions)options),
+        };
+
+        console.Out.WriteLine((
+            $"Training a {r.GetValue(Level)}-level {r.GetValue(Model)} on {path} ({new FileInfo(path).Length:N0} bytes, {(lines ? "one sequence per line" : "one stream")}), " +
+            $"device {options.Device}, {TorchRuntime.Threads} threads. Ctrl+C stops and saves."));
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return;         // a second Ctrl+C ends the process
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        options.CancellationToken = cancel.Token;
+        Console.CancelKeyPress += onCancel;
+        var clock = Stopwatch.StartNew();
+        TransformerChain<LanguageModelTransformer> model;
+        try
+        {
+            model = console.Terminal is { } terminal
+                ? TrainLive(terminal, tokenizer, trainer, text, options, tokenUnit)
+                : TrainPlain(console, tokenizer, trainer, text, options, tokenUnit);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        using (model)
+        {
+            var lm = model.LastTransformer;
+            var history = lm.History;
+            if (history.TotalSteps == 0) throw new CliException("training stopped before the first step; nothing was saved.", ExitCodes.Cancelled);
+            ml.Model.Save(model, text.Schema, output);
+            var last = history.Records.LastOrDefault();
+            console.Out.WriteLine((
+                $"Trained {lm.Config.FamilyName} ({lm.ParameterCount:N0} parameters, vocabulary {lm.Vocabulary.Count:N0} {(lm.Vocabulary.IsCharacterLevel ? "characters" : "words")}) " +
+                $"for {history.TotalSteps:N0} steps in {clock.Elapsed.TotalSeconds:F1} s; stopped: {history.StopReason}" +
+                (history.StopMessage is { Length: > 0 } m ? $" ({m.TrimEnd('.')})." : ".")));
+            if (last != null)
+                console.Out.WriteLine((
+                    $"Last training loss {last.TrainLoss:F4} nats/token" +
+                    (history.BestValidationLoss is { } best
+                        ? $"; best validation loss {best:F4} nats/token (perplexity {Math.Exp(best):F2}) at step {history.BestStep:N0}."
+                        : "; no validation (--validation 0).")));
+            console.Out.WriteLine($"Saved {output} ({new FileInfo(output).Length:N0} bytes).");
+        }
+        return ExitCodes.Success;
+    }
+
+    private static TransformerChain<LanguageModelTransformer> TrainPlain(CliConsole console, IEstimator<ITransformer> tokenizer,
+        LanguageModelTrainer trainer, IDataView text, LanguageModelTrainerOptions options, string tokenUnit)
+    {
+        options.Progress = new PlainProgress(console.Out, tokenUnit, TimeSpan.FromSeconds(2));
+        return tokenizer.Append(trainer).Fit(text);
+    }
+
+    private static TransformerChain<LanguageModelTransformer> TrainLive(IAnsiConsole terminal, IEstimator<ITransformer> tokenizer,
+        LanguageModelTrainer trainer, IDataView text, LanguageModelTrainerOptions options, string tokenUnit)
+    {
+        TransformerChain<LanguageModelTransformer>? model = null;
+        terminal.Progress()
+            .AutoClear(false)
+            .Columns(new ProgressBarColumn { Width = 24 }, new PercentageColumn(), new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
+            .Start(context =>
+            {
+                var task = context.AddTask("preparing data…", maxValue: 100);
+                options.Progress = new LiveProgress(task, tokenUnit);
+                model = tokenizer.Append(trainer).Fit(text);
+                task.Value = 100;
+                task.StopTask();
+            });
+        return model!;
+    }
+
+    private LanguageModelTrainerOptions BuildOptions(ParseResult r, bool lines)
+    {
+        string family = r.GetValue(Model)!;
+        bool transformer = family == "transformer";
+        void NotFor(Option option, string hint)
+        {
+            if (r.GetResult(option) is { Implicit: false })
+                throw new CliException($"{option.Name} does not apply to --model {family}; {hint}.", ExitCodes.Usage);
+        }
+
+        LanguageModelTrainerOptions o;
+        if (transformer)
+        {
+            NotFor(Embedding, "use --width");
+            NotFor(Hidden, "use --width");
+            var t = new TransformerOptions();
+            if (r.Given(Width) is { } width) t.Width = width;
+            if (r.Given(Heads) is { } heads) t.NumberOfHeads = heads;
+            if (r.Given(Layers) is { } layers) t.NumberOfLayers = layers;
+            if (r.Given(Context) is { } context) t.ContextLength = context;
+            o = t;
+        }
+        else
+        {
+            NotFor(Heads, "it is a Transformer option");
+            NotFor(Width, "use --hidden (and --embedding)");
+            NotFor(Context, "recurrent models have no context limit; --seq sets the training window");
+            RecurrentOptions rec = family switch
+            {
+                "rnn" => new RnnOptions(),
+                "gru" => new GruOptions(),
+                _ => new LstmOptions(),
+            };
+            if (r.Given(Embedding) is { } embedding)
+            {
+                if (embedding < 0) throw new CliException($"--embedding must be 0 (one-hot) or positive (got {embedding}).", ExitCodes.Usage);
+                rec.EmbeddingSize = embedding;
+            }
+            if (r.Given(Hidden) is { } hidden) rec.HiddenSize = hidden;
+            if (r.Given(Layers) is { } layers) rec.NumberOfLayers = layers;
+            o = rec;
+        }
+
+        if (lines) o.WindowMode = WindowMode.PerRow;
+        if (r.Given(Dropout) is { } dropout) o.Dropout = dropout;
+        if (r.Given(Batch) is { } batch) o.BatchSize = batch;
+        if (r.Given(Seq) is { } seq)
+        {
+            o.SequenceLength = seq;
+            if (o is TransformerOptions { ContextLength: { } ctx } && seq > ctx)
+                throw new CliException($"--seq ({seq}) cannot exceed --context ({ctx}).", ExitCodes.Usage);
+        }
+        if (r.Given(Epochs) is { } epochs) o.Epochs = epochs;
+        else if (r.Given(Time) is not null || r.Given(MaxSteps) is not null) o.Epochs = 1_000_000;   // a budget alone bounds the run
+        if (r.Given(MaxSteps) is { } steps) o.MaximumSteps = steps;
+        if (r.Given(Time) is { } time) o.TimeBudget = time;
+        if (r.Given(Lr) is { } lr) o.LearningRate = lr;
+        if (r.GetValue(Optimizer) is { } optimizer)
+            o.Optimizer = optimizer switch { "sgd" => OptimizerKind.Sgd, "adam" => OptimizerKind.Adam, _ => OptimizerKind.AdamW };
+        if (r.Given(Clip) is { } clip) o.GradientClipNorm = clip;
+        o.Device = r.GetValue(Device)!;
+        o.ValidationFraction = r.GetValue(Validation);
+        if (r.Given(EvalEvery) is { } every) o.EvaluateEveryNSteps = every;
+        if (r.Given(Seed) is { } seed) o.Seed = seed;
+        o.ReportEveryNSteps = r.Given(ReportEvery) ?? 10;
+        o.Validate();
+        return o;
+    }
+}

@@ -1,0 +1,3 @@
+using Microsoft.ML.SequenceLM.Cli;
+
+return SequenceLMCli.Run(args, CliConsole.System());
