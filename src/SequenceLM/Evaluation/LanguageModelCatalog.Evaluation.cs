@@ -30,7 +30,12 @@ public sealed partial class LanguageModelCatalog
     {
         var parts = ModelParts.Of(model);
         var (source, carry) = EvaluationSource(parts, data, options ?? new EvaluationOptions());
-        int steps = source.Options.SequenceLength;
+        int steps = source switch
+        {
+            EvaluationWindows w => w.SequenceLength,
+            WindowBatchSource b => b.Options.SequenceLength,
+            _ => throw new InvalidOperationException(source.GetType().Name),
+        };
         var loss = new double[steps];
         var count = new long[steps];
         CrossEntropyEvaluator.Run(parts.Model.NativeModel, source, carry, positionLoss: loss, positionCount: count);
@@ -60,7 +65,7 @@ public sealed partial class LanguageModelCatalog
         return norms.Select(v => v / used).ToArray();
     }
 
-    private static (WindowBatchSource Source, bool Carry) EvaluationSource(ModelParts parts, IDataView data, EvaluationOptions options)
+    private static (ITrainingBatchSource Source, bool Carry) EvaluationSource(ModelParts parts, IDataView data, EvaluationOptions options)
     {
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize, "BatchSize must be at least 1.");
         var lm = parts.Model;
@@ -75,13 +80,6 @@ public sealed partial class LanguageModelCatalog
             windows.BatchSize = options.BatchSize;
             return (new WindowBatchSource(rows, lm.Vocabulary, windows), false);
         }
-        long tokens = rows.Sum(r => (long)r.Length);
-        if (tokens < steps + 1)
-            throw new InvalidCorpusException(
-                $"The evaluation text has {tokens} tokens; one window needs SequenceLength + 1 = {steps + 1}. Use a longer text or a smaller SequenceLength.",
-                tokens, steps + 1);
-        windows.Mode = WindowMode.Sequential;
-        windows.BatchSize = (int)Math.Clamp((tokens - 1) / steps, 1, options.BatchSize);
-        return (new WindowBatchSource(rows, lm.Vocabulary, windows), lm.Config.IsRecurrent);
+        return (new EvaluationWindows(TokenWindows.Concatenate(rows), options.BatchSize, steps), lm.Config.IsRecurrent);
     }
 }

@@ -8,7 +8,7 @@ internal sealed class TrainingCorpus
 {
     public required Vocabulary Vocabulary { get; init; }
     public required WindowBatchSource Train { get; init; }
-    public WindowBatchSource? Validation { get; init; }
+    public ITrainingBatchSource? Validation { get; init; }
     public required WindowOptions Windows { get; init; }
     /// <summary>The column a prediction row carries into the model: tokens (text) or keys.</summary>
     public required string PredictionColumnName { get; init; }
@@ -28,21 +28,13 @@ internal sealed class TrainingCorpus
             (trainRows, validationRows) = Split(rows, options.ValidationFraction, windows.Mode, seed);
 
         var train = new WindowBatchSource(trainRows, vocabulary, windows);
-        WindowBatchSource? validation = null;
+        ITrainingBatchSource? validation = null;
         if (validationRows.Count > 0)
         {
-            var validationWindows = windows.Clone();
-            validationWindows.Mode = windows.Mode == WindowMode.PerRow ? WindowMode.PerRow : WindowMode.Sequential;
-            if (validationWindows.Mode == WindowMode.Sequential)
-            {
-                long tokens = validationRows.Sum(r => (long)r.Length);
-                validationWindows.BatchSize = (int)Math.Clamp((tokens - 1) / windows.SequenceLength, 1, windows.BatchSize);
-                if (tokens < windows.SequenceLength + 1)
-                    throw new InvalidCorpusException(
-                        $"The validation split has {tokens} tokens but one window needs SequenceLength + 1 = {windows.SequenceLength + 1}. " +
-                        "Raise ValidationFraction, lower SequenceLength, or set ValidationFraction = 0.", tokens, windows.SequenceLength + 1);
-            }
-            validation = new WindowBatchSource(validationRows, vocabulary, validationWindows);
+            // Validation scores every token, as Evaluate does: per-row sequences, or the stream in consecutive windows.
+            validation = windows.Mode == WindowMode.PerRow
+                ? new WindowBatchSource(validationRows, vocabulary, windows)
+                : new Evaluation.EvaluationWindows(TokenWindows.Concatenate(validationRows), windows.BatchSize, windows.SequenceLength);
         }
         return new TrainingCorpus
         {
