@@ -1,6 +1,10 @@
 namespace Microsoft.ML.SequenceLM;
 
-/// <summary>One row of a training history: the state after a step that was reported or evaluated.</summary>
+/// <summary>
+/// One row of a training history: the state after a step that was reported or evaluated. <see cref="Epoch"/> counts
+/// from 0; <see cref="TrainLoss"/> averages the steps since the previous record; <see cref="ValidationLoss"/> is set on
+/// rows that follow an evaluation.
+/// </summary>
 public sealed record TrainingRecord(
     long Step,
     int Epoch,

@@ -175,7 +175,7 @@ internal sealed class TrainingLoop
         if (windowSteps == 0 && !force) return;
         double trainLoss = windowSteps > 0 ? windowLoss / windowSteps : history.Records.LastOrDefault()?.TrainLoss ?? double.NaN;
         double seconds = Math.Max(windowClock.Elapsed.TotalSeconds, 1e-9);
-        double tokensPerSecond = windowTokens / seconds;
+        double tokensPerSecond = windowSteps > 0 ? windowTokens / seconds : history.Records.LastOrDefault()?.TokensPerSecond ?? 0;
         history.Records.Add(new TrainingRecord(step, epoch, trainLoss, validationLoss, lr, tokensPerSecond, elapsed));
         double fraction = Math.Clamp((double)step / Math.Max(1, plannedSteps), 0, 1);
         if (o.TimeBudget is { } budget) fraction = Math.Max(fraction, Math.Clamp(elapsed / budget.TotalSeconds, 0, 1));

@@ -3,7 +3,9 @@ namespace Microsoft.ML.SequenceLM;
 /// <summary>A progress report from a running trainer.</summary>
 public sealed record TrainingProgress
 {
+    /// <summary>Optimisation steps done so far.</summary>
     public long Step { get; init; }
+    /// <summary>The epoch in progress, counted from 0.</summary>
     public int Epoch { get; init; }
     /// <summary>Fraction of the planned work done, in [0, 1] (by steps, epochs or time budget, whichever ends first).</summary>
     public double Fraction { get; init; }
