@@ -63,7 +63,7 @@ internal sealed class TrainingLoop
             _model.ResetState(training: true, evaluation: false);
             int batchIndex = 0;
             lastEpoch = epoch;
-            foreach (var batch in _train.Batches(new Random(HashCode.Combine(_seed, epoch))))
+            foreach (var batch in _train.Batches(new Random(SeedMix.Combine(_seed, epoch))))
             {
                 batchIndex++;
                 if (epoch == state.Epoch && batchIndex <= state.BatchInEpoch) continue; // resumed mid-epoch
@@ -75,7 +75,7 @@ internal sealed class TrainingLoop
                     LearningRate = lr,
                     ClipNorm = o.GradientClipNorm,
                     CarryState = _stateful && batch.ContinuesPrevious ? 1 : 0,
-                    Seed = (ulong)HashCode.Combine(_seed, step) & 0x7fffffffUL,
+                    Seed = (ulong)SeedMix.Combine(_seed, step) & 0x7fffffffUL,
                 };
                 var (loss, _) = _model.TrainStep(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, stepOptions);
                 if (!float.IsFinite(loss))
@@ -228,4 +228,21 @@ internal sealed class TrainingLoop
         TrainingStopReason.Cancelled => $"Cancelled at step {step}; the best weights so far were kept.",
         _ => $"Stopped at step {step}.",
     };
+}
+
+/// <summary>
+/// Derives per-epoch and per-step seeds. Unlike <see cref="HashCode.Combine{T1, T2}"/>, which is randomised per
+/// process, the result depends only on the arguments, so a run resumed in another process (after a crash) sees the
+/// same data order and dropout masks as the original run.
+/// </summary>
+internal static class SeedMix
+{
+    public static int Combine(int seed, long value)
+    {
+        ulong z = unchecked((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)value + 0x632BE59BD9B4E019UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL); // SplitMix64 finaliser
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        return (int)(z & 0x7fffffff);
+    }
 }
