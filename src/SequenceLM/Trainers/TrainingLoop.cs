@@ -58,6 +58,7 @@ internal sealed class TrainingLoop
         int lastEpoch = state.Epoch;
         double elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
 
+        _model.KeepLastGoodWeights(true);
         for (int epoch = state.Epoch; epoch < o.Epochs && reason == TrainingStopReason.Completed; epoch++)
         {
             _model.ResetState(training: true, evaluation: false);
@@ -80,8 +81,13 @@ internal sealed class TrainingLoop
                 var (loss, _) = _model.TrainStep(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, stepOptions);
                 if (!float.IsFinite(loss))
                 {
+                    // The step was not applied (native skips it); the weights it ran with may already be ruined by the
+                    // previous update, so go back to the weights of the last step whose loss was finite.
+                    bool restored = _model.RestoreLastGoodWeights();
                     reason = TrainingStopReason.NonFiniteLoss;
-                    message = $"The training loss became {loss} at step {step + 1}; training stopped and the last good weights were kept. " +
+                    message = $"The training loss became {loss} at step {step + 1}; training stopped and " +
+                              (restored ? $"the weights that step {step} trained from (the last with a finite loss) were restored. "
+                                        : "the weights were left as they were (no step had a finite loss). ") +
                               "Lower LearningRate or set GradientClipNorm.";
                     break;
                 }
@@ -137,6 +143,7 @@ internal sealed class TrainingLoop
             Record(history, ref windowLoss, ref windowSteps, ref windowTokens, windowClock, step, lastEpoch, scheduler.RateAt(step),
                 finalValidation, elapsed(), plannedSteps, o, force: true);
 
+        _model.KeepLastGoodWeights(false);
         if (o.KeepBestWeights && best != null)
             _model.WriteTensors(TensorKind.Parameters, best);
         _model.ResetState(training: true, evaluation: true);

@@ -157,6 +157,13 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
         var e = Assert.Throws<ModelFormatException>(() => _saved.Ml.Model.Load(path, out _));
         Output.WriteLine($"{e.Reason}: {e.Message}");
         Assert.Contains(path, e.Message); // names the file
+        // ... and says what to do
+        Assert.Contains(e.Reason switch
+        {
+            ModelFormatError.NotAModelFile => "Load a file written by ml.Model.Save",
+            ModelFormatError.NewerFormatVersion => "upgrade the package",
+            _ => "save the model again",
+        }, e.Message);
         return e;
     }
 
