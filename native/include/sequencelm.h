@@ -13,7 +13,7 @@
 #endif
 #define SLM_API SLM_EXTERN __attribute__((visibility("default")))
 
-#define SLM_ABI_VERSION 1
+#define SLM_ABI_VERSION 2  // 2: slm_model_last_good
 
 typedef struct slm_model slm_model;
 typedef struct slm_generator slm_generator;
@@ -109,6 +109,11 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
                                int64_t steps, const slm_step_options* options, float* loss, float* grad_norm);
 // which: 1 training state, 2 evaluation state, 3 both.
 SLM_API int32_t slm_reset_state(slm_model* model, int32_t which);
+// The last good weights, for recovering from a loss that becomes NaN or infinite. op 1: from now on, each training step
+// whose loss and gradient norm are finite first copies the weights it was computed with (proven good) into a backup;
+// op 2: writes that backup back into the parameters (*restored = 1; 0 when no step has succeeded since op 1);
+// op 0: stops keeping the backup and frees it. restored may be null.
+SLM_API int32_t slm_model_last_good(slm_model* model, int32_t op, int32_t* restored);
 
 // ---- evaluation ----
 // Sums the loss of the non-ignored targets of this batch into loss_sum / token_count (set, not added to).

@@ -49,6 +49,8 @@ struct ModelCore {
   std::vector<NamedTensor> parameters;  // named_parameters() order, PyTorch names
   Optimizer optimizer;
   RecurrentState train_state, eval_state;
+  bool keep_last_good = false;             // slm_model_last_good: copy the weights of each successful step
+  std::vector<torch::Tensor> last_good;    // the weights the last finite-loss step was computed with
   std::shared_mutex mutex;  // exclusive: training, writes; shared: evaluation, generation, reads
 
   bool recurrent() const { return config.family != SLM_TRANSFORMER; }

@@ -84,7 +84,36 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
         if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
       return;
     }
+    if (core.keep_last_good) {  // these weights gave a finite loss and gradient: keep them before updating
+      torch::NoGradGuard no_grad;
+      if (core.last_good.size() != core.parameters.size()) {
+        core.last_good.clear();
+        for (auto& p : core.parameters) core.last_good.push_back(p.tensor.detach().clone());
+      } else {
+        for (size_t i = 0; i < core.parameters.size(); ++i) core.last_good[i].copy_(core.parameters[i].tensor.detach());
+      }
+    }
     core.optimizer.step(core.parameters, options->learning_rate);
+  });
+}
+
+SLM_API int32_t slm_model_last_good(slm_model* model, int32_t op, int32_t* restored) {
+  return guard([&] {
+    auto& core = core_of(model);
+    require(op >= 0 && op <= 2, "op must be 0 (stop), 1 (keep) or 2 (restore), got " + std::to_string(op));
+    std::unique_lock lock(core.mutex);
+    if (restored != nullptr) *restored = 0;
+    if (op == 0) {
+      core.keep_last_good = false;
+      core.last_good.clear();
+    } else if (op == 1) {
+      core.keep_last_good = true;
+      core.last_good.clear();
+    } else if (core.last_good.size() == core.parameters.size()) {
+      torch::NoGradGuard no_grad;
+      for (size_t i = 0; i < core.parameters.size(); ++i) core.parameters[i].tensor.copy_(core.last_good[i]);
+      if (restored != nullptr) *restored = 1;
+    }
   });
 }
 

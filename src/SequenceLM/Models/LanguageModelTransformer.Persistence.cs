@@ -39,6 +39,7 @@ public sealed partial class LanguageModelTransformer : ISaveableTransformer
         var settings = context.ReadJson<Settings>(SettingsEntry, options: CheckpointStore.Json);
         var history = context.ReadJson<TrainingHistory>(HistoryEntry, 256L << 20, CheckpointStore.Json);
         CheckConfig(context, config, vocabulary);
+        CheckSettings(context, settings);
         long expectedBytes = ExpectedParameterCount(config) * sizeof(float);
         long weightBytes = context.GetEntrySize(WeightsEntry);
         if (weightBytes < expectedBytes || weightBytes > expectedBytes + (64L << 20))
@@ -97,6 +98,21 @@ public sealed partial class LanguageModelTransformer : ISaveableTransformer
             Bound(c.NumberOfHeads, 1, c.HiddenSize, nameof(c.NumberOfHeads));
             Bound(c.ContextLength, 1, MaxDimension, nameof(c.ContextLength));
             Bound(c.FeedForwardSize, 0, 4L * MaxDimension, nameof(c.FeedForwardSize));
+        }
+    }
+
+    private static void CheckSettings(ModelLoadContext context, Settings s)
+    {
+        if (string.IsNullOrEmpty(s.InputColumnName) || s.Windows == null || s.DefaultGeneration == null)
+            throw context.Corrupt($"'{SettingsEntry}' lacks the input column, the windows or the generation defaults.");
+        try
+        {
+            s.Windows.Validate();
+            s.DefaultGeneration.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw context.Corrupt($"'{SettingsEntry}' holds an invalid setting: {e.Message}", e);
         }
     }
 

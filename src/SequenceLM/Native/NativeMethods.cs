@@ -6,7 +6,7 @@ namespace Microsoft.ML.SequenceLM.Native;
 internal static unsafe partial class NativeMethods
 {
     internal const string LibraryName = "SequenceLMNative";
-    internal const int ExpectedAbiVersion = 1;
+    internal const int ExpectedAbiVersion = 2;
 
     [LibraryImport(LibraryName, EntryPoint = "slm_abi_version")]
     internal static partial int AbiVersion();
@@ -66,6 +66,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(LibraryName, EntryPoint = "slm_reset_state")]
     internal static partial NativeStatus ResetState(ModelHandle model, int which);
+
+    [LibraryImport(LibraryName, EntryPoint = "slm_model_last_good")]
+    internal static partial NativeStatus ModelLastGood(ModelHandle model, int op, out int restored);
 
     [LibraryImport(LibraryName, EntryPoint = "slm_evaluate_batch")]
     internal static partial NativeStatus EvaluateBatch(ModelHandle model, long* inputs, long* targets, long batch, long steps,

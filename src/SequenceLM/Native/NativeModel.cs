@@ -120,6 +120,17 @@ internal sealed unsafe class NativeModel : IDisposable
         }
     }
 
+    /// <summary>Starts (true) or stops (false) keeping the weights of the last step whose loss was finite.</summary>
+    public void KeepLastGoodWeights(bool keep) =>
+        NativeCall.Check(NativeMethods.ModelLastGood(_handle, keep ? 1 : 0, out _), "Keeping the last good weights");
+
+    /// <summary>Writes the kept weights back; false when no step had a finite loss since keeping started.</summary>
+    public bool RestoreLastGoodWeights()
+    {
+        NativeCall.Check(NativeMethods.ModelLastGood(_handle, 2, out var restored), "Restoring the last good weights");
+        return restored != 0;
+    }
+
     public void ResetState(bool training, bool evaluation) =>
         NativeCall.Check(NativeMethods.ResetState(_handle, (training ? 1 : 0) | (evaluation ? 2 : 0)), "Resetting state");
 

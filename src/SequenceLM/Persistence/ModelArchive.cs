@@ -6,6 +6,9 @@ namespace Microsoft.ML.SequenceLM;
 /// <summary>Writes and reads the model zip: <c>manifest.json</c> plus each transform's entries.</summary>
 internal static class ModelArchive
 {
+    /// <summary>What a user does about a damaged file (ends the messages of <see cref="ModelFormatError.Corrupt"/> errors).</summary>
+    internal const string DamagedFix = " Copy the file again, or save the model again.";
+
     public static void Save(ITransformer model, DataViewSchema? inputSchema, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -99,7 +102,7 @@ internal static class ModelArchive
         try { archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true); }
         catch (InvalidDataException e)
         {
-            throw new ModelFormatException(ModelFormatError.Corrupt, $"'{fileName}' is a damaged or truncated model file: {e.Message}", e);
+            throw new ModelFormatException(ModelFormatError.Corrupt, $"'{fileName}' is a damaged or truncated model file: {e.Message}.{DamagedFix}", e);
         }
         using (archive)
         {
@@ -114,7 +117,8 @@ internal static class ModelArchive
                     if (!TransformerLoaders.TryGet(id, out var loader))
                         throw new ModelFormatException(ModelFormatError.UnknownTransform,
                             $"'{fileName}' contains a transform '{id}' with no registered loader. Register it with {nameof(TransformerLoaders)}.{nameof(TransformerLoaders.Register)}(\"{id}\", ...) before loading.");
-                    var ctx = new ModelLoadContext(archive, id, rec.Prefix!, rec.Entries!, manifest.FormatVersion, manifest.LibraryVersion ?? "", fileName);
+                    var ctx = new ModelLoadContext(archive, id, rec.Prefix!, rec.Entries!, manifest.FormatVersion, manifest.LibraryVersion ?? "", fileName,
+                        stream.Length - start);
                     transformers.Add(loader(ctx) ?? throw new ModelFormatException(ModelFormatError.Corrupt, $"The loader of '{id}' returned null."));
                 }
             }
@@ -143,7 +147,7 @@ internal static class ModelArchive
     {
         ZipArchiveEntry? entry;
         try { entry = archive.GetEntry(ModelManifest.EntryName); }
-        catch (InvalidDataException e) { throw new ModelFormatException(ModelFormatError.Corrupt, $"'{fileName}' is damaged: {e.Message}", e); }
+        catch (InvalidDataException e) { throw new ModelFormatException(ModelFormatError.Corrupt, $"'{fileName}' is damaged: {e.Message}.{DamagedFix}", e); }
         if (entry == null) throw NotAModel(fileName, $"the zip archive has no {ModelManifest.EntryName}");
         if (entry.Length > ModelManifest.MaxManifestBytes)
             throw new ModelFormatException(ModelFormatError.EntryTooLarge, $"The manifest of '{fileName}' is {entry.Length} bytes; the limit is {ModelManifest.MaxManifestBytes}.");
@@ -164,7 +168,7 @@ internal static class ModelArchive
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            throw new ModelFormatException(ModelFormatError.Corrupt, $"The manifest of '{fileName}' cannot be read ({e.Message}); the file is truncated or damaged.", e);
+            throw new ModelFormatException(ModelFormatError.Corrupt, $"The manifest of '{fileName}' cannot be read ({e.Message}); the file is truncated or damaged.{DamagedFix}", e);
         }
 
         ModelManifest? m;
@@ -214,5 +218,5 @@ internal static class ModelArchive
     }
 
     private static ModelFormatException NotAModel(string fileName, string why) =>
-        new(ModelFormatError.NotAModelFile, $"'{fileName}' is not a SequenceLM model file: {why}.");
+        new(ModelFormatError.NotAModelFile, $"'{fileName}' is not a SequenceLM model file: {why}. Load a file written by ml.Model.Save.");
 }

@@ -17,11 +17,16 @@ public sealed class ModelLoadContext
 
     private readonly ZipArchive _archive;
     private readonly Dictionary<string, ModelManifest.EntryRecord> _entries;
+    private readonly long _archiveLength;
+
+    /// <summary>Deflate expands at most 1032:1; an entry claiming more than this per compressed byte is lying.</summary>
+    private const long MaxExpansion = 1100;
 
     internal ModelLoadContext(ZipArchive archive, string loaderId, string entryPrefix, IEnumerable<ModelManifest.EntryRecord> entries,
-        int formatVersion, string libraryVersion, string fileName)
+        int formatVersion, string libraryVersion, string fileName, long archiveLength = long.MaxValue)
     {
         _archive = archive;
+        _archiveLength = archiveLength;
         LoaderId = loaderId;
         EntryPrefix = entryPrefix;
         FormatVersion = formatVersion;
@@ -84,7 +89,14 @@ public sealed class ModelLoadContext
             throw new ModelFormatException(ModelFormatError.EntryTooLarge,
                 $"Entry '{EntryPrefix}{entryName}' of '{FileName}' is {record.Size} bytes; the limit for it is {limit} bytes.");
         var entry = _archive.GetEntry(EntryPrefix + entryName)
-            ?? throw new ModelFormatException(ModelFormatError.Corrupt, $"Entry '{EntryPrefix}{entryName}' is listed in the manifest of '{FileName}' but missing from the archive; the file is damaged.");
+            ?? throw new ModelFormatException(ModelFormatError.Corrupt, $"Entry '{EntryPrefix}{entryName}' is listed in the manifest of '{FileName}' but missing from the archive; the file is damaged.{ModelArchive.DamagedFix}");
+        // Before allocating what the manifest claims, check that the archive can hold it: the zip's own sizes must agree,
+        // and the compressed bytes must fit in the file (so a small hostile file cannot make us allocate gigabytes).
+        if (entry.Length != record.Size || entry.CompressedLength > _archiveLength ||
+            record.Size > Math.Max(entry.CompressedLength, 1) * MaxExpansion)
+            throw new ModelFormatException(ModelFormatError.Corrupt,
+                $"Entry '{EntryPrefix}{entryName}' of '{FileName}' claims {record.Size} bytes, but the archive holds {entry.Length} " +
+                $"({entry.CompressedLength} compressed); the file is truncated or damaged.{ModelArchive.DamagedFix}");
         var buffer = new byte[record.Size];
         try
         {
@@ -95,17 +107,17 @@ public sealed class ModelLoadContext
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
         {
-            throw new ModelFormatException(ModelFormatError.Corrupt, $"Entry '{EntryPrefix}{entryName}' of '{FileName}' cannot be read ({e.Message}); the file is truncated or damaged.", e);
+            throw new ModelFormatException(ModelFormatError.Corrupt, $"Entry '{EntryPrefix}{entryName}' of '{FileName}' cannot be read ({e.Message}); the file is truncated or damaged.{ModelArchive.DamagedFix}", e);
         }
         string actual = Convert.ToHexStringLower(SHA256.HashData(buffer));
         if (!string.Equals(actual, record.Sha256, StringComparison.OrdinalIgnoreCase))
-            throw new ModelFormatException(ModelFormatError.Corrupt, $"Entry '{EntryPrefix}{entryName}' of '{FileName}' fails its SHA-256 check; the file is damaged.");
+            throw new ModelFormatException(ModelFormatError.Corrupt, $"Entry '{EntryPrefix}{entryName}' of '{FileName}' fails its SHA-256 check; the file is damaged.{ModelArchive.DamagedFix}");
         return buffer;
     }
 
     /// <summary>Creates the exception a loader throws when an entry's content is invalid (e.g. options out of range).</summary>
     public ModelFormatException Corrupt(string message, Exception? innerException = null) =>
-        new(ModelFormatError.Corrupt, $"Transform '{LoaderId}' in '{FileName}' is invalid: {message}", innerException);
+        new(ModelFormatError.Corrupt, $"Transform '{LoaderId}' in '{FileName}' is invalid: {message}{ModelArchive.DamagedFix}", innerException);
 
     private ModelManifest.EntryRecord Record(string entryName)
     {

@@ -24,7 +24,8 @@ internal static class RowFingerprints
     {
         if (bytes.Length < 16) throw corrupt("The row fingerprints are truncated.");
         long training = BinaryPrimitives.ReadInt64LittleEndian(bytes), validation = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8));
-        if (training < 0 || validation < 0 || 16 + 8 * (training + validation) != bytes.Length)
+        long held = (bytes.Length - 16) / 8; // bound each count before multiplying: a hostile count must not overflow
+        if (training < 0 || validation < 0 || training > held || validation > held - training || 16 + 8 * (training + validation) != bytes.Length)
             throw corrupt($"The row fingerprints say {training} + {validation} rows but hold {(bytes.Length - 16) / 8}.");
         ulong At(long i) => BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(16 + (int)(8 * i)));
         var train = new ulong[training];

@@ -72,10 +72,18 @@ public static class SafeTensors
             throw new InvalidDataException($"The weights' header is not valid JSON: {e.Message}", e);
         }
         var tensors = new List<NamedTensor>();
-        foreach (var (name, node) in header)
+        try
         {
-            if (name == "__metadata__") continue;
-            tensors.Add(ReadTensor(name, node as JsonObject ?? throw new InvalidDataException($"Entry '{name}' is not an object."), data));
+            // Property names are decoded lazily: invalid UTF-8 or a duplicate name surfaces while enumerating.
+            foreach (var (name, node) in header)
+            {
+                if (name == "__metadata__") continue;
+                tensors.Add(ReadTensor(name, node as JsonObject ?? throw new InvalidDataException($"Entry '{name}' is not an object."), data));
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"The weights' header is malformed: {e.Message}", e);
         }
         return tensors;
     }
@@ -88,8 +96,17 @@ public static class SafeTensors
         if (headerLength > MaxHeaderBytes || headerLength > (ulong)(bytes.Length - 8))
             throw new InvalidDataException($"The weights' header length {headerLength} exceeds the {bytes.Length - 8} bytes present.");
         var result = new Dictionary<string, string>();
-        if (JsonNode.Parse(bytes.Slice(8, (int)headerLength)) is JsonObject header && header["__metadata__"] is JsonObject meta)
-            foreach (var (k, v) in meta) result[k] = v?.GetValue<string>() ?? "";
+        try
+        {
+            if (JsonNode.Parse(bytes.Slice(8, (int)headerLength)) is JsonObject header && header["__metadata__"] is JsonObject meta)
+                foreach (var (k, v) in meta)
+                    result[k] = v is JsonValue value && value.TryGetValue<string>(out var text) ? text
+                        : throw new InvalidDataException($"The weights' metadata value '{k}' is not a string.");
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"The weights' header is not valid JSON: {e.Message}", e);
+        }
         return result;
     }
 

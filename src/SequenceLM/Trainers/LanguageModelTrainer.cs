@@ -40,6 +40,11 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
         if (config.VocabularySize < 2)
             throw new InvalidCorpusException(
                 $"The vocabulary has {config.VocabularySize} token(s); a language model needs at least 2. The corpus is too uniform or MinimumTokenCount too high.");
+        if (initialModel == null && corpus.Windows.Mode != WindowMode.PerRow && corpus.Train.DistinctTokens(2) is [var only])
+            throw new InvalidCorpusException(
+                $"The training text has only one distinct token ('{corpus.Vocabulary.GetToken(only)}', repeated {corpus.Train.TokenCount} times): " +
+                "there is nothing to predict. A language model needs at least 2 different tokens; train on a more varied corpus.",
+                corpus.Train.TokenCount);
         bool stateful = _options is RecurrentOptions { Stateful: true } && corpus.Windows.Mode == WindowMode.Sequential;
 
         var model = NativeModel.Create(config.ToNative((ulong)seed), _options.Device);

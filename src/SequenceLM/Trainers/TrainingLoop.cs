@@ -58,12 +58,13 @@ internal sealed class TrainingLoop
         int lastEpoch = state.Epoch;
         double elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
 
+        _model.KeepLastGoodWeights(true);
         for (int epoch = state.Epoch; epoch < o.Epochs && reason == TrainingStopReason.Completed; epoch++)
         {
             _model.ResetState(training: true, evaluation: false);
             int batchIndex = 0;
             lastEpoch = epoch;
-            foreach (var batch in _train.Batches(new Random(HashCode.Combine(_seed, epoch))))
+            foreach (var batch in _train.Batches(new Random(SeedMix.Combine(_seed, epoch))))
             {
                 batchIndex++;
                 if (epoch == state.Epoch && batchIndex <= state.BatchInEpoch) continue; // resumed mid-epoch
@@ -75,13 +76,18 @@ internal sealed class TrainingLoop
                     LearningRate = lr,
                     ClipNorm = o.GradientClipNorm,
                     CarryState = _stateful && batch.ContinuesPrevious ? 1 : 0,
-                    Seed = (ulong)HashCode.Combine(_seed, step) & 0x7fffffffUL,
+                    Seed = (ulong)SeedMix.Combine(_seed, step) & 0x7fffffffUL,
                 };
                 var (loss, _) = _model.TrainStep(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, stepOptions);
                 if (!float.IsFinite(loss))
                 {
+                    // The step was not applied (native skips it); the weights it ran with may already be ruined by the
+                    // previous update, so go back to the weights of the last step whose loss was finite.
+                    bool restored = _model.RestoreLastGoodWeights();
                     reason = TrainingStopReason.NonFiniteLoss;
-                    message = $"The training loss became {loss} at step {step + 1}; training stopped and the last good weights were kept. " +
+                    message = $"The training loss became {loss} at step {step + 1}; training stopped and " +
+                              (restored ? $"the weights that step {step} trained from (the last with a finite loss) were restored. "
+                                        : "the weights were left as they were (no step had a finite loss). ") +
                               "Lower LearningRate or set GradientClipNorm.";
                     break;
                 }
@@ -137,6 +143,7 @@ internal sealed class TrainingLoop
             Record(history, ref windowLoss, ref windowSteps, ref windowTokens, windowClock, step, lastEpoch, scheduler.RateAt(step),
                 finalValidation, elapsed(), plannedSteps, o, force: true);
 
+        _model.KeepLastGoodWeights(false);
         if (o.KeepBestWeights && best != null)
             _model.WriteTensors(TensorKind.Parameters, best);
         _model.ResetState(training: true, evaluation: true);
@@ -228,4 +235,21 @@ internal sealed class TrainingLoop
         TrainingStopReason.Cancelled => $"Cancelled at step {step}; the best weights so far were kept.",
         _ => $"Stopped at step {step}.",
     };
+}
+
+/// <summary>
+/// Derives per-epoch and per-step seeds. Unlike <see cref="HashCode.Combine{T1, T2}"/>, which is randomised per
+/// process, the result depends only on the arguments, so a run resumed in another process (after a crash) sees the
+/// same data order and dropout masks as the original run.
+/// </summary>
+internal static class SeedMix
+{
+    public static int Combine(int seed, long value)
+    {
+        ulong z = unchecked((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)value + 0x632BE59BD9B4E019UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL); // SplitMix64 finaliser
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        return (int)(z & 0x7fffffff);
+    }
 }

@@ -32,6 +32,21 @@ internal sealed class WindowBatchSource : ITrainingBatchSource
         return false;
     }
 
+    /// <summary>Up to <paramref name="limit"/> distinct keys occurring in this split, in order of first occurrence.</summary>
+    public long[] DistinctTokens(int limit)
+    {
+        var seen = new List<long>(limit);
+        IEnumerable<ReadOnlyMemory<long>> rows = _stream != null ? new[] { (ReadOnlyMemory<long>)_stream } : _rows;
+        foreach (var row in rows)
+            foreach (var key in row.Span)
+            {
+                if (seen.Contains(key)) continue;
+                seen.Add(key);
+                if (seen.Count >= limit) return seen.ToArray();
+            }
+        return seen.ToArray();
+    }
+
     public IEnumerable<TokenBatch> Batches(Random? shuffle) =>
         _stream != null ? TokenWindows.Create(_stream, _options, shuffle) : TokenWindows.Create(_rows, _vocabulary, _options, shuffle);
 }

@@ -7,7 +7,7 @@ public sealed class TrainedModels : IDisposable
 
     public TrainedModels()
     {
-        Ml = new SequenceLMContext(seed: 3);
+        Ml = new SequenceLMContext(seed: 2);
         Text = Ml.Data.LoadFromEnumerable(new[] { new Doc { Text = string.Concat(Enumerable.Repeat(Corpus, 30)) } });
         Stream = Ml.Transforms.TokenizeChars().Append(Ml.LanguageModels.Trainers.Gru(new GruOptions
         {

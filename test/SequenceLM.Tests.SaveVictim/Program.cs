@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Microsoft.ML.SequenceLM;
+using Microsoft.ML.SequenceLM.Tests.SaveVictim;
+
+// Usage:
+//   save-loop <model path>            saves one model to the path again and again, printing "saving N" / "saved N <ms>"
+//   train <checkpoint dir> <sleep ms> trains Scenarios.CheckpointedGru, sleeping after each step, printing "step N"
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: save-loop <path> | train <checkpoint dir> <sleep ms>");
+    return 2;
+}
+var ml = new SequenceLMContext(seed: 1);
+var text = Scenarios.Text(ml);
+switch (args[0])
+{
+    case "save-loop":
+        using (var model = Scenarios.BigModel(ml, text))
+        {
+            for (int i = 1; ; i++)
+            {
+                Console.WriteLine($"saving {i}");
+                var clock = Stopwatch.StartNew();
+                ml.Model.Save(model, text.Schema, args[1]);
+                Console.WriteLine($"saved {i} {clock.Elapsed.TotalMilliseconds:F0}");
+            }
+        }
+    case "train":
+        int sleep = int.Parse(args[2]);
+        var options = Scenarios.CheckpointedGru(args[1]);
+        options.Progress = new Scenarios.SyncProgress(p =>
+        {
+            Console.WriteLine($"step {p.Step}");
+            Thread.Sleep(sleep);
+        });
+        using (var trained = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(options)).Fit(text))
+            Console.WriteLine($"done {trained.LastTransformer.History.TotalSteps}");
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown mode {args[0]}");
+        return 2;
+}
