@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.ML.SequenceLM;
 using Microsoft.ML.SequenceLM.Benchmarks;
 
-// SequenceLM.Benchmarks [--quick] [--only TEXT] [--markdown FILE] [--data DIR] [--python PATH]
+// SequenceLM.Benchmarks [--quick] [--only TEXT] [--markdown FILE] [--data DIR] [--python PATH] [--threads N (default: cores)]
 //   runs every configuration with our library and with benchmarks/pytorch/reference.py, each side of each
 //   configuration in its own process, and prints one table.
 // SequenceLM.Benchmarks worker SPEC.json   (internal: one configuration with our library in this process)
@@ -23,13 +23,14 @@ if (args.Length == 2 && args[0] == "worker")
 var options = HarnessOptions.Parse(args);
 return new Harness(options).Run();
 
-internal sealed record HarnessOptions(bool Quick, string? Only, string Markdown, string DataDirectory, string Python, string RepoRoot)
+internal sealed record HarnessOptions(bool Quick, string? Only, string Markdown, string DataDirectory, string Python, string RepoRoot, int Threads)
 {
     public static HarnessOptions Parse(string[] args)
     {
         string repo = FindRepoRoot();
         bool quick = false;
         string? only = null;
+        int threads = Environment.ProcessorCount;
         string markdown = Path.Combine(repo, "artifacts", "benchmarks", "results.md");
         string data = Environment.GetEnvironmentVariable("SEQUENCELM_DATA") ?? Path.GetFullPath(Path.Combine(repo, "..", "shared", "data"));
         string python = Environment.GetEnvironmentVariable("SEQUENCELM_BENCH_PYTHON") ?? "/usr/bin/python3";
@@ -42,10 +43,11 @@ internal sealed record HarnessOptions(bool Quick, string? Only, string Markdown,
                 case "--markdown": markdown = Path.GetFullPath(args[++i]); break;
                 case "--data": data = Path.GetFullPath(args[++i]); break;
                 case "--python": python = args[++i]; break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' (use --quick, --only TEXT, --markdown FILE, --data DIR, --python PATH)");
+                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}' (use --quick, --only TEXT, --markdown FILE, --data DIR, --python PATH, --threads N)");
             }
         }
-        return new HarnessOptions(quick, only, markdown, data, python, repo);
+        return new HarnessOptions(quick, only, markdown, data, python, repo, threads);
     }
 
     private static string FindRepoRoot()
@@ -106,7 +108,7 @@ internal sealed class Harness(HarnessOptions o)
         foreach (var baseSpec in specs)
         {
             var dataFile = Path.Combine(_work, Slug(baseSpec.Name) + ".bin");
-            var spec = DataPreparation.Prepare(baseSpec with { DataFile = dataFile }, o.DataDirectory, dataFile);
+            var spec = DataPreparation.Prepare(baseSpec with { DataFile = dataFile, Threads = o.Threads }, o.DataDirectory, dataFile);
             var specFile = Write(spec, Slug(spec.Name));
             Console.WriteLine($"-- {spec.Name}");
             var ours = RunSide("ours", specFile, null);

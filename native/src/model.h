@@ -21,11 +21,25 @@ struct RecurrentState {
   RecurrentState detached() const { return {h.defined() ? h.detach() : h, c.defined() ? c.detach() : c}; }
 };
 
+// Keys and values of every transformer layer for the positions seen so far (generation): k[l], v[l] are
+// [B, heads, context, head size], filled up to `length`.
+struct KvCache {
+  std::vector<torch::Tensor> k, v;
+  int64_t length = 0;
+  void clear() { k.clear(); v.clear(); length = 0; }
+};
+
 // A language model: tokens [B, T] -> logits [B, T, V].
 class LanguageModelImpl : public torch::nn::Module {
  public:
   // state (recurrent models only, may be null) gives the initial state and receives the final one.
   virtual torch::Tensor forward(const torch::Tensor& tokens, RecurrentState* state) = 0;
+  // Transformers: runs tokens [B, n] at positions cache.length .. cache.length + n - 1, attending to the cached keys
+  // and values, appends theirs, and returns the last position's logits [B, V]. Others: not supported.
+  virtual bool supports_kv_cache() const { return false; }
+  virtual torch::Tensor forward_cached(const torch::Tensor& tokens, KvCache& cache) {
+    fail(SLM_ERROR, "this model family has no key/value cache");
+  }
 };
 
 // Output layer: head.weight [V, H] (absent when tied) and head.bias [V].
@@ -46,6 +60,10 @@ struct ModelCore {
   torch::Device device{torch::kCPU};
   std::shared_ptr<LanguageModelImpl> net;
   std::vector<NamedTensor> parameters;  // named_parameters() order, PyTorch names
+  // CPU: every parameter (and its gradient) is a view into one flat buffer, so that zeroing, the gradient norm,
+  // clipping and the optimizer update are a handful of whole-model tensor operations instead of several per
+  // parameter. Undefined on CUDA, where cuDNN's RNNs keep their own weight layout.
+  torch::Tensor flat_parameters, flat_gradients;
   Optimizer optimizer;
   RecurrentState train_state, eval_state;
   std::shared_mutex mutex;  // exclusive: training, writes; shared: evaluation, generation, reads

@@ -22,6 +22,15 @@ struct TrainingMode {
   torch::nn::Module& module;
 };
 
+void zero_gradients(ModelCore& core) {
+  if (core.flat_gradients.defined()) {
+    core.flat_gradients.zero_();
+    return;
+  }
+  for (auto& p : core.parameters)
+    if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
+}
+
 }  // namespace
 
 }  // namespace slm
@@ -51,21 +60,30 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
         state = &core.train_state;
       }
     }
-    for (auto& p : core.parameters)
-      if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
+    zero_gradients(core);
 
     auto loss_tensor = sequence_loss(core, core.net->forward(x, state), y, torch::kMean);
     loss_tensor.backward();
     if (state != nullptr) *state = state->detached();
 
-    std::vector<torch::Tensor> norms;
-    for (auto& p : core.parameters)
-      if (p.tensor.grad().defined()) norms.push_back(p.tensor.grad().norm());
-    auto total = torch::stack(norms).norm();
+    torch::NoGradGuard no_grad;
+    torch::Tensor total;
+    if (core.flat_gradients.defined()) {
+      total = core.flat_gradients.norm();
+    } else {
+      std::vector<torch::Tensor> norms;
+      for (auto& p : core.parameters)
+        if (p.tensor.grad().defined()) norms.push_back(p.tensor.grad().norm());
+      total = torch::stack(norms).norm();
+    }
     if (options->clip_norm > 0) {
       auto coefficient = torch::clamp_max(options->clip_norm / (total + 1e-6), 1.0);
-      for (auto& p : core.parameters)
-        if (p.tensor.grad().defined()) p.tensor.mutable_grad().mul_(coefficient);
+      if (core.flat_gradients.defined()) {
+        core.flat_gradients.mul_(coefficient);
+      } else {
+        for (auto& p : core.parameters)
+          if (p.tensor.grad().defined()) p.tensor.mutable_grad().mul_(coefficient);
+      }
     }
 
     auto host = torch::stack({loss_tensor.detach(), total}).to(torch::kCPU);  // the one device-to-host read
@@ -73,11 +91,10 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
     if (loss != nullptr) *loss = loss_value;
     if (grad_norm != nullptr) *grad_norm = norm_value;
     if (!std::isfinite(loss_value) || !std::isfinite(norm_value)) {
-      for (auto& p : core.parameters)
-        if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
+      zero_gradients(core);
       return;
     }
-    core.optimizer.step(core.parameters, options->learning_rate);
+    core.optimizer.step(core.parameters, options->learning_rate, core.flat_parameters, core.flat_gradients);
   });
 }
 
