@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "model.h"
+#include "recurrent_model.h"
 #include "sampling.h"
 
 struct slm_generator {
@@ -95,7 +96,9 @@ void prime_recurrent(slm_generator& g, const std::vector<std::vector<int64_t>>& 
 // Feeds the pending tokens to the model and refreshes the next-token logits.
 void advance(slm_generator& g) {
   auto& core = *g.core;
-  if (core.recurrent()) {
+  if (core.recurrent() && g.batch == 1) {
+    store_logits(g, static_cast<RecurrentModelImpl&>(*core.net).step_one_row(g.pending[0], g.state));
+  } else if (core.recurrent()) {
     auto tokens = torch::from_blob(g.pending.data(), {g.batch, 1}, torch::kLong).to(core.device);
     std::vector<int64_t> all(g.batch);
     std::iota(all.begin(), all.end(), 0);

@@ -17,7 +17,7 @@ HeadImpl::HeadImpl(int64_t in, int64_t vocab, bool tied) {
 }
 
 torch::Tensor HeadImpl::forward(const torch::Tensor& x, const torch::Tensor& tied_weight) {
-  return torch::nn::functional::linear(x, weight.defined() ? weight : tied_weight, bias);
+  return linear_rows(x, weight.defined() ? weight : tied_weight, bias);
 }
 
 torch::Tensor token_tensor(const ModelCore& core, const int64_t* tokens, int64_t batch, int64_t steps,

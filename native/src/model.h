@@ -42,6 +42,18 @@ class LanguageModelImpl : public torch::nn::Module {
   }
 };
 
+// x [..., in] times weight [out, in] transposed, plus bias. A single row goes through a matrix-vector product: OpenBLAS's
+// gemv is several times faster than the one-row gemm that linear() calls (measured 67 us vs 386 us for 2048x512).
+inline torch::Tensor linear_rows(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  if (x.dim() >= 1 && x.numel() == x.size(-1)) {
+    auto sizes = x.sizes().vec();
+    sizes.back() = weight.size(0);
+    auto row = x.reshape({-1});
+    return (bias.defined() ? torch::addmv(bias, weight, row) : torch::mv(weight, row)).view(sizes);
+  }
+  return torch::nn::functional::linear(x, weight, bias);
+}
+
 // Output layer: head.weight [V, H] (absent when tied) and head.bias [V].
 class HeadImpl : public torch::nn::Module {
  public:

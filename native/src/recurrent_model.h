@@ -13,6 +13,10 @@ class RecurrentModelImpl : public LanguageModelImpl {
   torch::Tensor embed(const torch::Tensor& tokens);
   torch::Tensor run(const torch::Tensor& x, RecurrentState& state);  // x [B, T, E] -> top-layer outputs [B, T, H]
   torch::Tensor logits(const torch::Tensor& h);
+  // Generation with one row: one step for one token, written out with matrix-vector products (the cells' formulas
+  // of torch.nn.RNN/GRU/LSTM). Returns the logits [1, V]; state h (and c) [layers, 1, H] is read (zeros if empty)
+  // and replaced.
+  torch::Tensor step_one_row(int64_t token, RecurrentState& state);
 
  private:
   slm_model_config config_;

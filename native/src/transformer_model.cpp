@@ -39,7 +39,7 @@ class AttentionImpl : public torch::nn::Module {
   // and the queries attend to every cached position up to their own.
   torch::Tensor forward_cached(const torch::Tensor& x, torch::Tensor& k_cache, torch::Tensor& v_cache, int64_t start) {
     const int64_t B = x.size(0), T = x.size(1), C = x.size(2), hs = C / heads_;
-    auto parts = qkv(x).split(C, 2);
+    auto parts = linear_rows(x, qkv->weight, qkv->bias).split(C, 2);
     auto q = parts[0].view({B, T, heads_, hs}).transpose(1, 2);
     k_cache.narrow(2, start, T).copy_(parts[1].view({B, T, heads_, hs}).transpose(1, 2));
     v_cache.narrow(2, start, T).copy_(parts[2].view({B, T, heads_, hs}).transpose(1, 2));
@@ -51,7 +51,7 @@ class AttentionImpl : public torch::nn::Module {
       scores.masked_fill_(future, -std::numeric_limits<float>::infinity());
     }
     auto y = torch::matmul(torch::softmax(scores, -1), values);
-    return proj(y.transpose(1, 2).contiguous().view({B, T, C}));
+    return linear_rows(y.transpose(1, 2).contiguous().view({B, T, C}), proj->weight, proj->bias);
   }
 
   int64_t heads() const { return heads_; }
@@ -71,6 +71,9 @@ class MlpImpl : public torch::nn::Module {
     proj = register_module("proj", torch::nn::Linear(ffn, width));
   }
   torch::Tensor forward(const torch::Tensor& x) { return proj(torch::gelu(fc(x))); }
+  torch::Tensor forward_rows(const torch::Tensor& x) {  // generation: one row goes through gemv
+    return linear_rows(torch::gelu(linear_rows(x, fc->weight, fc->bias)), proj->weight, proj->bias);
+  }
   torch::nn::Linear fc{nullptr}, proj{nullptr};
 };
 TORCH_MODULE(Mlp);
@@ -90,7 +93,7 @@ class BlockImpl : public torch::nn::Module {
   }
   torch::Tensor forward_cached(torch::Tensor x, torch::Tensor& k_cache, torch::Tensor& v_cache, int64_t start) {
     x = x + drop(attn->forward_cached(ln1(x), k_cache, v_cache, start));
-    return x + drop(mlp(ln2(x)));
+    return x + drop(mlp->forward_rows(ln2(x)));
   }
   torch::nn::LayerNorm ln1{nullptr}, ln2{nullptr};
   Attention attn{nullptr};

@@ -74,4 +74,38 @@ public sealed class TransformerGenerationCacheTests(ITestOutputHelper output)
         Assert.Equal(Reference(model, a, count), Enumerable.Range(0, count).Select(i => tokens[2 * i]));
         Assert.Equal(Reference(model, b, count), Enumerable.Range(0, count).Select(i => tokens[2 * i + 1]));
     }
+
+    [Theory]
+    [InlineData(ModelFamily.RnnTanh, 0)]
+    [InlineData(ModelFamily.Gru, 0)]
+    [InlineData(ModelFamily.Lstm, 0)]
+    [InlineData(ModelFamily.Gru, 16)]
+    [InlineData(ModelFamily.Lstm, 16)]
+    public void OneRowRecurrentGenerationMatchesFullForwardPasses(ModelFamily family, int embedding)
+    {
+        // Batch-1 generation runs its own matrix-vector cell step; it must agree with the fused module.
+        using var model = NativeModel.Create(new LanguageModelConfig
+        {
+            Family = family,
+            VocabularySize = Vocab,
+            EmbeddingSize = embedding,
+            HiddenSize = 24,
+            NumberOfLayers = 2,
+            Dropout = 0f,
+        }.ToNative(5), "cpu");
+        var prompt = new long[] { 4, 8, 1 };
+        const int count = 20;
+        using var generator = NativeGenerator.Create(model, new[] { prompt }, new NativeSampling { Temperature = 0 }, default);
+        var tokens = new long[count];
+        generator.Next(count, -1, tokens);
+        var window = new List<long>(prompt);
+        var expected = new List<long>();
+        for (int i = 0; i < count; i++)
+        {
+            var token = ArgMaxOfLast(model, window);
+            expected.Add(token);
+            window.Add(token);
+        }
+        Assert.Equal(expected, tokens);
+    }
 }
