@@ -141,3 +141,8 @@ SLM_API void slm_generator_free(slm_generator* generator);
 // (>= 0) are marked finished and then repeat stop_token; finished (nullable, [batch]) reports them.
 SLM_API int32_t slm_generator_next(slm_generator* generator, int32_t count, int64_t stop_token, int64_t* tokens,
                                    uint8_t* finished);
+
+// ---- diagnostics ----
+// Multiplies two n x n float32 matrices `iterations` times on the CPU with libtorch, under the library's thread
+// settings, and returns the wall time in seconds (benchmarks: the machine's matrix-multiply peak).
+SLM_API int32_t slm_benchmark_matmul(int64_t n, int32_t iterations, double* seconds);

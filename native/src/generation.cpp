@@ -1,5 +1,10 @@
 // Generation: prime with the prompts, then sample token by token.
-// Recurrent models carry their state; transformers re-read each row's context (the last context_length tokens).
+// Recurrent models carry their state. Transformers keep a key/value cache while every row's window has the same length
+// (batch 1, equal-length prompts): each new token then costs one position, not a pass over the whole window. When the
+// window is full, it slides by a quarter of the context: the rows keep their last 3/4 * context_length tokens and the
+// cache is rebuilt from them, so every token is sampled with at least 3/4 of the context before it (always from a
+// window that starts at position 0, as in training). Rows of different lengths (prompts of different lengths, until
+// they reach the context) re-read each row's last context_length tokens every step instead.
 #include <algorithm>
 #include <cstring>
 #include <numeric>
@@ -7,6 +12,7 @@
 #include <mutex>
 
 #include "model.h"
+#include "recurrent_model.h"
 #include "sampling.h"
 
 struct slm_generator {
@@ -17,7 +23,8 @@ struct slm_generator {
   std::vector<int64_t> pending;          // sampled tokens not yet fed to the model
   std::vector<uint8_t> finished;
   slm::RecurrentState state;             // recurrent
-  std::vector<std::vector<int64_t>> contexts;  // transformer
+  std::vector<std::vector<int64_t>> contexts;  // transformer: each row's window
+  slm::KvCache cache;                          // transformer: keys/values of the windows when cache.length > 0
 };
 
 namespace slm {
@@ -48,9 +55,27 @@ void store_last_logits(slm_generator& g, const torch::Tensor& logits, const std:
     std::memcpy(g.logits.data() + which[i] * vocab, last.data_ptr<float>() + i * vocab, vocab * sizeof(float));
 }
 
+void store_logits(slm_generator& g, const torch::Tensor& logits) {  // [batch, vocab] of all rows
+  auto host = logits.to(torch::kCPU, torch::kFloat).contiguous();
+  std::memcpy(g.logits.data(), host.data_ptr<float>(), g.logits.size() * sizeof(float));
+}
+
+bool same_lengths(const std::vector<std::vector<int64_t>>& rows) {
+  return std::all_of(rows.begin(), rows.end(), [&](const auto& r) { return r.size() == rows[0].size(); });
+}
+
+// Transformer: next-token logits of every row from its window; builds the key/value cache when the rows allow it.
 void run_contexts(slm_generator& g) {
+  auto& net = *g.core->net;
+  g.cache.length = 0;
+  if (net.supports_kv_cache() && same_lengths(g.contexts)) {
+    std::vector<int64_t> all(g.batch);
+    std::iota(all.begin(), all.end(), 0);
+    store_logits(g, net.forward_cached(stack_rows(g.contexts, all, g.core->device), g.cache));
+    return;
+  }
   for (const auto& [length, which] : group_by_length(g.contexts))
-    store_last_logits(g, g.core->net->forward(stack_rows(g.contexts, which, g.core->device), nullptr), which);
+    store_last_logits(g, net.forward(stack_rows(g.contexts, which, g.core->device), nullptr), which);
 }
 
 void prime_recurrent(slm_generator& g, const std::vector<std::vector<int64_t>>& prompts) {
@@ -71,19 +96,30 @@ void prime_recurrent(slm_generator& g, const std::vector<std::vector<int64_t>>& 
 // Feeds the pending tokens to the model and refreshes the next-token logits.
 void advance(slm_generator& g) {
   auto& core = *g.core;
-  if (core.recurrent()) {
+  if (core.recurrent() && g.batch == 1) {
+    store_logits(g, static_cast<RecurrentModelImpl&>(*core.net).step_one_row(g.pending[0], g.state));
+  } else if (core.recurrent()) {
     auto tokens = torch::from_blob(g.pending.data(), {g.batch, 1}, torch::kLong).to(core.device);
     std::vector<int64_t> all(g.batch);
     std::iota(all.begin(), all.end(), 0);
     store_last_logits(g, core.net->forward(tokens, &g.state), all);
   } else {
     const size_t context = static_cast<size_t>(core.config.context_length);
-    for (int64_t r = 0; r < g.batch; ++r) {
-      auto& row = g.contexts[r];
-      row.push_back(g.pending[r]);
-      if (row.size() > context) row.erase(row.begin(), row.end() - context);
+    const bool cached = g.cache.length > 0;  // then every row holds exactly cache.length tokens
+    bool full = false;
+    for (auto& row : g.contexts) {
+      row.push_back(g.pending[static_cast<size_t>(&row - g.contexts.data())]);
+      full = full || row.size() > context;
     }
-    run_contexts(g);
+    if (cached && !full) {
+      auto tokens = torch::from_blob(g.pending.data(), {g.batch, 1}, torch::kLong).to(core.device);
+      store_logits(g, core.net->forward_cached(tokens, g.cache));
+    } else {
+      const size_t keep = cached ? std::max<size_t>(1, context - context / 4) : context;
+      for (auto& row : g.contexts)
+        if (row.size() > keep && (cached || row.size() > context)) row.erase(row.begin(), row.end() - keep);
+      run_contexts(g);
+    }
   }
   g.pending.clear();
 }

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <chrono>
 #include <mutex>
 #include <thread>
 
@@ -62,4 +63,16 @@ SLM_API int32_t slm_cuda_device_count(void) {
   int32_t count = 0;
   guard([&] { count = torch::cuda::is_available() ? static_cast<int32_t>(torch::cuda::device_count()) : 0; });
   return count;
+}
+
+SLM_API int32_t slm_benchmark_matmul(int64_t n, int32_t iterations, double* seconds) {
+  return guard([&] {
+    require(n >= 1 && iterations >= 1, "n and iterations must be >= 1");
+    require_pointer(seconds, "seconds");
+    torch::NoGradGuard no_grad;
+    auto a = torch::randn({n, n}), b = torch::randn({n, n}), c = torch::empty({n, n});
+    const auto start = std::chrono::steady_clock::now();
+    for (int32_t i = 0; i < iterations; ++i) torch::mm_out(c, a, b);
+    *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  });
 }

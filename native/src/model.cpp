@@ -17,7 +17,7 @@ HeadImpl::HeadImpl(int64_t in, int64_t vocab, bool tied) {
 }
 
 torch::Tensor HeadImpl::forward(const torch::Tensor& x, const torch::Tensor& tied_weight) {
-  return torch::nn::functional::linear(x, weight.defined() ? weight : tied_weight, bias);
+  return linear_rows(x, weight.defined() ? weight : tied_weight, bias);
 }
 
 torch::Tensor token_tensor(const ModelCore& core, const int64_t* tokens, int64_t batch, int64_t steps,
@@ -87,6 +87,27 @@ torch::Device choose_device(const char* name) {
   return device;
 }
 
+// Moves the parameters into one flat buffer and gives each a gradient that is a view into a second one. Autograd
+// accumulates into an existing gradient in place, so the views stay in place across steps.
+void flatten_parameters(ModelCore& core) {
+  int64_t total = 0;
+  for (const auto& p : core.parameters) total += p.tensor.numel();
+  if (total == 0) return;
+  torch::NoGradGuard no_grad;
+  const auto options = core.parameters.front().tensor.options().requires_grad(false);
+  core.flat_parameters = torch::empty({total}, options);
+  core.flat_gradients = torch::zeros({total}, options);
+  int64_t offset = 0;
+  for (auto& p : core.parameters) {
+    const int64_t n = p.tensor.numel();
+    auto data = core.flat_parameters.narrow(0, offset, n).view(p.tensor.sizes());
+    data.copy_(p.tensor);
+    p.tensor.set_data(data);
+    p.tensor.mutable_grad() = core.flat_gradients.narrow(0, offset, n).view(p.tensor.sizes());
+    offset += n;
+  }
+}
+
 }  // namespace
 
 }  // namespace slm
@@ -114,6 +135,7 @@ SLM_API int32_t slm_model_create(const slm_model_config* config, const char* dev
     core->net->to(core->device);
     core->net->eval();
     for (const auto& item : core->net->named_parameters()) core->parameters.push_back({item.key(), item.value()});
+    if (core->device.is_cpu()) flatten_parameters(*core);
     *out = new slm_model{core};
   });
 }

@@ -34,25 +34,74 @@ void Optimizer::configure(const slm_optimizer_config& config) {
   configured_ = true;
 }
 
-void Optimizer::ensure_state(const std::vector<NamedTensor>& parameters) {
+void Optimizer::ensure_state(const std::vector<NamedTensor>& parameters, const torch::Tensor& flat_parameters) {
   std::vector<std::string> prefixes;
   if (config_.type == SLM_SGD) {
     if (config_.momentum > 0) prefixes = {"momentum."};
   } else {
     prefixes = {"exp_avg.", "exp_avg_sq."};
   }
-  if (state.size() == prefixes.size() * parameters.size()) return;
+  if (state.size() == prefixes.size() * parameters.size() && flat_state_.size() == (flat_parameters.defined() ? prefixes.size() : 0))
+    return;
   state.clear();
+  flat_state_.clear();
   torch::NoGradGuard no_grad;
+  if (flat_parameters.defined()) {
+    for (size_t k = 0; k < prefixes.size(); ++k) flat_state_.push_back(torch::zeros_like(flat_parameters));
+    int64_t offset = 0;
+    for (const auto& p : parameters) {
+      const int64_t n = p.tensor.numel();
+      for (size_t k = 0; k < prefixes.size(); ++k)
+        state.push_back({prefixes[k] + p.name, flat_state_[k].narrow(0, offset, n).view(p.tensor.sizes())});
+      offset += n;
+    }
+    return;
+  }
   for (const auto& p : parameters)
     for (const auto& prefix : prefixes) state.push_back({prefix + p.name, torch::zeros_like(p.tensor)});
 }
 
-void Optimizer::step(const std::vector<NamedTensor>& parameters, float lr) {
+// The per-parameter formulas below, applied once to the whole flat buffer.
+void Optimizer::step_flat(const torch::Tensor& p, const torch::Tensor& g, float lr) {
+  const double wd = config_.weight_decay;
+  auto grad = g;
+  if (config_.type == SLM_SGD) {
+    if (wd != 0) grad = grad.add(p, wd);
+    if (config_.momentum > 0) {
+      flat_state_[0].mul_(config_.momentum).add_(grad);
+      grad = flat_state_[0];
+    }
+    p.add_(grad, -lr);
+    return;
+  }
+  const double beta1 = config_.beta1, beta2 = config_.beta2;
+  const double bias_correction1 = 1 - std::pow(beta1, static_cast<double>(steps));
+  const double bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2, static_cast<double>(steps)));
+  if (wd != 0) {
+    if (config_.type == SLM_ADAMW)
+      p.mul_(1 - lr * wd);
+    else
+      grad = grad.add(p, wd);
+  }
+  auto& exp_avg = flat_state_[0];
+  auto& exp_avg_sq = flat_state_[1];
+  exp_avg.mul_(beta1).add_(grad, 1 - beta1);
+  exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+  if (!scratch_.defined() || scratch_.sizes() != p.sizes()) scratch_ = torch::empty_like(p);
+  torch::sqrt_out(scratch_, exp_avg_sq).div_(bias_correction2_sqrt).add_(config_.eps);
+  p.addcdiv_(exp_avg, scratch_, -lr / bias_correction1);
+}
+
+void Optimizer::step(const std::vector<NamedTensor>& parameters, float lr, const torch::Tensor& flat_parameters,
+                     const torch::Tensor& flat_gradients) {
   if (!configured_) fail(SLM_INVALID_ARGUMENT, "no optimizer: call slm_model_set_optimizer before training");
   torch::NoGradGuard no_grad;
-  ensure_state(parameters);
+  ensure_state(parameters, flat_parameters);
   ++steps;
+  if (flat_parameters.defined() && flat_gradients.defined()) {
+    step_flat(flat_parameters, flat_gradients, lr);
+    return;
+  }
   const double wd = config_.weight_decay;
   if (config_.type == SLM_SGD) {
     for (size_t i = 0; i < parameters.size(); ++i) {
@@ -120,6 +169,6 @@ SLM_API int32_t slm_model_set_optimizer_steps(slm_model* model, int64_t steps) {
     require(core.optimizer.configured(), "no optimizer: call slm_model_set_optimizer before setting its steps");
     core.optimizer.steps = steps;
     // A resumed run writes the saved state next, so the state tensors must exist.
-    if (steps > 0) core.optimizer.ensure_state(core.parameters);
+    if (steps > 0) core.optimizer.ensure_state(core.parameters, core.flat_parameters);
   });
 }

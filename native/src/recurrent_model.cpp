@@ -89,6 +89,41 @@ std::vector<torch::Tensor> RecurrentModelImpl::top_states(const torch::Tensor& x
     tops.push_back(h[layers - 1]);
   }
   return tops;
+
+torch::Tensor RecurrentModelImpl::step_one_row(int64_t token, RecurrentState& state) {
+  const int64_t layers = config_.num_layers, hidden = config_.hidden_size;
+  const auto& params = rnn_lstm ? rnn_lstm->all_weights() : rnn_gru ? rnn_gru->all_weights() : rnn_plain->all_weights();
+  const auto options = params[0].options();
+  if (state.empty()) {
+    state.h = torch::zeros({layers, 1, hidden}, options);
+    if (rnn_lstm) state.c = torch::zeros({layers, 1, hidden}, options);
+  }
+  std::vector<torch::Tensor> hs, cs;
+  torch::Tensor x;  // the layer's input vector; layer 0 takes W_ih's column for one-hot input
+  for (int64_t l = 0; l < layers; ++l) {
+    const auto &w_ih = params[4 * l], &w_hh = params[4 * l + 1], &b_ih = params[4 * l + 2], &b_hh = params[4 * l + 3];
+    auto gi = l == 0 && !embedding ? w_ih.select(1, token) + b_ih
+                                   : torch::addmv(b_ih, w_ih, l == 0 ? embedding->weight[token] : x);
+    auto h = state.h[l][0];
+    auto gh = torch::addmv(b_hh, w_hh, h);
+    if (rnn_lstm) {
+      auto gates = (gi + gh).chunk(4);  // i, f, g, o
+      auto c = torch::sigmoid(gates[1]) * state.c[l][0] + torch::sigmoid(gates[0]) * torch::tanh(gates[2]);
+      x = torch::sigmoid(gates[3]) * torch::tanh(c);
+      cs.push_back(c);
+    } else if (rnn_gru) {
+      auto i = gi.chunk(3), g = gh.chunk(3);  // r, z, n
+      auto r = torch::sigmoid(i[0] + g[0]), z = torch::sigmoid(i[1] + g[1]);
+      auto n = torch::tanh(i[2] + r * g[2]);
+      x = n + z * (h - n);  // (1 - z) * n + z * h
+    } else {
+      x = config_.family == SLM_RNN_RELU ? torch::relu(gi + gh) : torch::tanh(gi + gh);
+    }
+    hs.push_back(x);
+  }
+  state.h = torch::stack(hs).unsqueeze(1);
+  if (rnn_lstm) state.c = torch::stack(cs).unsqueeze(1);
+  return head(x.unsqueeze(0), embedding ? embedding->weight : torch::Tensor());
 }
 
 std::shared_ptr<LanguageModelImpl> make_recurrent_model(const slm_model_config& config) {

@@ -16,6 +16,11 @@ class RecurrentModelImpl : public LanguageModelImpl {
   // cell functions (no cuDNN, whose RNN backward needs training mode), for gradients with respect to them.
   std::vector<torch::Tensor> top_states(const torch::Tensor& x);
 
+  // Generation with one row: one step for one token, written out with matrix-vector products (the cells' formulas
+  // of torch.nn.RNN/GRU/LSTM). Returns the logits [1, V]; state h (and c) [layers, 1, H] is read (zeros if empty)
+  // and replaced.
+  torch::Tensor step_one_row(int64_t token, RecurrentState& state);
+
  private:
   slm_model_config config_;
   torch::nn::Embedding embedding{nullptr};

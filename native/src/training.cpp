@@ -22,6 +22,15 @@ struct TrainingMode {
   torch::nn::Module& module;
 };
 
+void zero_gradients(ModelCore& core) {
+  if (core.flat_gradients.defined()) {
+    core.flat_gradients.zero_();
+    return;
+  }
+  for (auto& p : core.parameters)
+    if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
+}
+
 }  // namespace
 
 }  // namespace slm
@@ -50,8 +59,7 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
         state = &core.train_state;
       }
     }
-    for (auto& p : core.parameters)
-      if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
+    zero_gradients(core);
 
     torch::Tensor logits;
     if (core.config.dropout > 0) {  // dropout is the only draw: seed it for this step, alone on the generator
@@ -65,14 +73,24 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
     loss_tensor.backward();
     if (state != nullptr) *state = state->detached();
 
-    std::vector<torch::Tensor> norms;
-    for (auto& p : core.parameters)
-      if (p.tensor.grad().defined()) norms.push_back(p.tensor.grad().norm());
-    auto total = torch::stack(norms).norm();
+    torch::NoGradGuard no_grad;
+    torch::Tensor total;
+    if (core.flat_gradients.defined()) {
+      total = core.flat_gradients.norm();
+    } else {
+      std::vector<torch::Tensor> norms;
+      for (auto& p : core.parameters)
+        if (p.tensor.grad().defined()) norms.push_back(p.tensor.grad().norm());
+      total = torch::stack(norms).norm();
+    }
     if (options->clip_norm > 0) {
       auto coefficient = torch::clamp_max(options->clip_norm / (total + 1e-6), 1.0);
-      for (auto& p : core.parameters)
-        if (p.tensor.grad().defined()) p.tensor.mutable_grad().mul_(coefficient);
+      if (core.flat_gradients.defined()) {
+        core.flat_gradients.mul_(coefficient);
+      } else {
+        for (auto& p : core.parameters)
+          if (p.tensor.grad().defined()) p.tensor.mutable_grad().mul_(coefficient);
+      }
     }
 
     auto host = torch::stack({loss_tensor.detach(), total}).to(torch::kCPU);  // the one device-to-host read
@@ -80,8 +98,7 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
     if (loss != nullptr) *loss = loss_value;
     if (grad_norm != nullptr) *grad_norm = norm_value;
     if (!std::isfinite(loss_value) || !std::isfinite(norm_value)) {
-      for (auto& p : core.parameters)
-        if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
+      zero_gradients(core);
       return;
     }
     if (core.keep_last_good) {  // these weights gave a finite loss and gradient: keep them before updating
@@ -93,7 +110,7 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
         for (size_t i = 0; i < core.parameters.size(); ++i) core.last_good[i].copy_(core.parameters[i].tensor.detach());
       }
     }
-    core.optimizer.step(core.parameters, options->learning_rate);
+    core.optimizer.step(core.parameters, options->learning_rate, core.flat_parameters, core.flat_gradients);
   });
 }
 

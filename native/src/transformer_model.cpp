@@ -2,6 +2,7 @@
 #include <torch/version.h>
 
 #include <cmath>
+#include <limits>
 
 #include "model.h"
 
@@ -34,6 +35,27 @@ class AttentionImpl : public torch::nn::Module {
     return proj(y.transpose(1, 2).contiguous().view({B, T, C}));
   }
 
+  // Generation: x holds positions start .. start + T - 1; their keys and values go into the caches [B, H, context, hs]
+  // and the queries attend to every cached position up to their own.
+  torch::Tensor forward_cached(const torch::Tensor& x, torch::Tensor& k_cache, torch::Tensor& v_cache, int64_t start) {
+    const int64_t B = x.size(0), T = x.size(1), C = x.size(2), hs = C / heads_;
+    auto parts = linear_rows(x, qkv->weight, qkv->bias).split(C, 2);
+    auto q = parts[0].view({B, T, heads_, hs}).transpose(1, 2);
+    k_cache.narrow(2, start, T).copy_(parts[1].view({B, T, heads_, hs}).transpose(1, 2));
+    v_cache.narrow(2, start, T).copy_(parts[2].view({B, T, heads_, hs}).transpose(1, 2));
+    const int64_t length = start + T;
+    auto keys = k_cache.narrow(2, 0, length), values = v_cache.narrow(2, 0, length);
+    auto scores = torch::matmul(q, keys.transpose(-2, -1)).mul_(1.0 / std::sqrt(static_cast<double>(hs)));
+    if (T > 1) {  // query i (position start + i) sees keys 0 .. start + i
+      auto future = torch::ones({T, length}, x.options().dtype(torch::kBool)).triu(start + 1);
+      scores.masked_fill_(future, -std::numeric_limits<float>::infinity());
+    }
+    auto y = torch::matmul(torch::softmax(scores, -1), values);
+    return linear_rows(y.transpose(1, 2).contiguous().view({B, T, C}), proj->weight, proj->bias);
+  }
+
+  int64_t heads() const { return heads_; }
+
   torch::nn::Linear qkv{nullptr}, proj{nullptr};
 
  private:
@@ -49,6 +71,9 @@ class MlpImpl : public torch::nn::Module {
     proj = register_module("proj", torch::nn::Linear(ffn, width));
   }
   torch::Tensor forward(const torch::Tensor& x) { return proj(torch::gelu(fc(x))); }
+  torch::Tensor forward_rows(const torch::Tensor& x) {  // generation: one row goes through gemv
+    return linear_rows(torch::gelu(linear_rows(x, fc->weight, fc->bias)), proj->weight, proj->bias);
+  }
   torch::nn::Linear fc{nullptr}, proj{nullptr};
 };
 TORCH_MODULE(Mlp);
@@ -65,6 +90,10 @@ class BlockImpl : public torch::nn::Module {
   torch::Tensor forward(torch::Tensor x) {
     x = x + drop(attn(ln1(x)));
     return x + drop(mlp(ln2(x)));
+  }
+  torch::Tensor forward_cached(torch::Tensor x, torch::Tensor& k_cache, torch::Tensor& v_cache, int64_t start) {
+    x = x + drop(attn->forward_cached(ln1(x), k_cache, v_cache, start));
+    return x + drop(mlp->forward_rows(ln2(x)));
   }
   torch::nn::LayerNorm ln1{nullptr}, ln2{nullptr};
   Attention attn{nullptr};
@@ -110,6 +139,32 @@ class TransformerModelImpl : public LanguageModelImpl {
     auto x = drop((token_scale_ != 1.0 ? wte(tokens) * token_scale_ : wte(tokens)) + positions);
     for (const auto& block : *blocks) x = block->as<Block>()->forward(x);
     return head(ln_f(x), wte->weight);
+  }
+
+  bool supports_kv_cache() const override { return true; }
+
+  torch::Tensor forward_cached(const torch::Tensor& tokens, KvCache& cache) override {
+    const int64_t B = tokens.size(0), T = tokens.size(1), start = cache.length;
+    require(start + T <= context_, "cached positions " + std::to_string(start) + " + " + std::to_string(T) +
+                                       " exceed the context_length " + std::to_string(context_));
+    if (cache.k.empty() || cache.k[0].size(0) != B) {
+      cache.clear();
+      for (const auto& block : *blocks) {
+        auto& attn = block->as<Block>()->attn;
+        const int64_t heads = attn->heads(), hs = attn->qkv->options.in_features() / heads;
+        cache.k.push_back(torch::empty({B, heads, context_, hs}, wte->weight.options()));
+        cache.v.push_back(torch::empty({B, heads, context_, hs}, wte->weight.options()));
+      }
+    }
+    auto positions = wpe ? wpe(torch::arange(start, start + T, tokens.options())) : position_table.slice(0, start, start + T);
+    auto x = drop((token_scale_ != 1.0 ? wte(tokens) * token_scale_ : wte(tokens)) + positions);
+    size_t layer = 0;
+    for (const auto& block : *blocks) {
+      x = block->as<Block>()->forward_cached(x, cache.k[layer], cache.v[layer], start);
+      ++layer;
+    }
+    cache.length = start + T;
+    return head(ln_f(x.select(1, T - 1)), wte->weight);  // only the last position's logits are needed
   }
 
  private:

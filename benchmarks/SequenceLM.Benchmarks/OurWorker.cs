@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Microsoft.ML.SequenceLM.Native;
+
+namespace Microsoft.ML.SequenceLM.Benchmarks;
+
+/// <summary>
+/// Runs one configuration with our library in this process: one native call per training step (NativeModel.TrainStep,
+/// as the trainer's loop does), one call for a whole generation (NativeGenerator.Next). Data is read before timing.
+/// </summary>
+public static class OurWorker
+{
+    public static BenchResult Run(BenchSpec spec)
+    {
+        TorchRuntime.Threads = spec.Threads;
+        return spec.Task switch
+        {
+            "peak" => Peak(spec),
+            "generate" => Generate(spec),
+            _ => Train(spec),
+        };
+    }
+
+    private static NativeModel CreateModel(BenchSpec s)
+    {
+        var family = s.Family switch
+        {
+            "rnn_tanh" => NativeFamily.RnnTanh,
+            "gru" => NativeFamily.Gru,
+            "lstm" => NativeFamily.Lstm,
+            "transformer" => NativeFamily.Transformer,
+            _ => throw new ArgumentException($"unknown family {s.Family}"),
+        };
+        var config = new NativeModelConfig
+        {
+            Family = (int)family,
+            NumLayers = s.Layers,
+            VocabSize = s.Vocab,
+            EmbeddingSize = s.Embedding,
+            HiddenSize = s.Hidden,
+            NumHeads = s.Heads,
+            Positional = 0,
+            ContextLength = s.Context,
+            FfnSize = 0,
+            Dropout = s.Dropout,
+            TieWeights = s.Tie ? 1 : 0,
+            IgnoreIndex = s.IgnoreIndex,
+            Seed = s.Seed,
+        };
+        return NativeModel.Create(config, "cpu");
+    }
+
+    private static BenchResult Train(BenchSpec s)
+    {
+        var batches = DataPreparation.ReadBatches(s.DataFile);
+        using var model = CreateModel(s);
+        model.SetOptimizer(new NativeOptimizerConfig { Type = 1, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f });
+        double firstLoss = double.NaN, lastLoss = double.NaN;
+        long tokens = 0, positions = 0;
+        var clock = new Stopwatch();
+        for (int i = 0; i < batches.Count; i++)
+        {
+            if (i == s.Warmup) clock.Start();
+            var b = batches[i];
+            var options = new NativeStepOptions
+            {
+                LearningRate = s.LearningRate,
+                ClipNorm = s.Clip,
+                CarryState = s.Sequential && i > 0 ? 1 : 0,
+                Seed = (ulong)i,
+            };
+            var (loss, _) = model.TrainStep(b.Inputs, b.Targets, b.Size, b.Steps, options);
+            if (i == 0) firstLoss = loss;
+            lastLoss = loss;
+            if (i >= s.Warmup)
+            {
+                positions += b.Inputs.Length;
+                tokens += s.IgnoreIndex >= 0 ? b.Targets.Count(t => t != s.IgnoreIndex) : b.Targets.Length;
+            }
+        }
+        clock.Stop();
+        return Result(s, clock.Elapsed.TotalSeconds, tokens, positions) with { FirstLoss = firstLoss, LastLoss = lastLoss };
+    }
+
+    private static BenchResult Generate(BenchSpec s)
+    {
+        var prompts = DataPreparation.ReadPrompts(s.DataFile);
+        using var model = CreateModel(s);
+        var sampling = new NativeSampling { Temperature = 1f, TopK = 0, TopP = 1f, Seed = s.Seed };
+        var tokens = new long[s.GenerateTokens * prompts.Length];
+        void Once(int count)
+        {
+            using var generator = NativeGenerator.Create(model, prompts, sampling, default);
+            generator.Next(count, -1, tokens.AsSpan(0, count * prompts.Length));
+        }
+        for (int i = 0; i < s.Warmup; i++) Once(Math.Min(s.GenerateTokens, 50));
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < s.Steps; i++) Once(s.GenerateTokens);
+        clock.Stop();
+        long generated = (long)s.Steps * s.GenerateTokens * prompts.Length;
+        return Result(s, clock.Elapsed.TotalSeconds, generated, generated);
+    }
+
+    private static unsafe BenchResult Peak(BenchSpec s)
+    {
+        NativeLibraryLoader.EnsureInitialized();
+        var handle = NativeLibrary.Load(Path.Combine(AppContext.BaseDirectory, NativeLibraryLoader.FileName));
+        if (!NativeLibrary.TryGetExport(handle, "slm_benchmark_matmul", out var export))
+            return Result(s, 0, 0, 0) with { Note = "slm_benchmark_matmul not in this native library" };
+        var matmul = (delegate* unmanaged<long, int, double*, int>)export;
+        double seconds;
+        int iterations = s.Steps;
+        if (matmul(s.MatmulSize, 2, &seconds) != 0) throw new InvalidOperationException("slm_benchmark_matmul failed");
+        if (matmul(s.MatmulSize, iterations, &seconds) != 0) throw new InvalidOperationException("slm_benchmark_matmul failed");
+        double n = s.MatmulSize;
+        return Result(s, seconds, 0, 0) with { Gflops = 2 * n * n * n * iterations / seconds / 1e9 };
+    }
+
+    private static BenchResult Result(BenchSpec s, double seconds, long tokens, long positions) => new()
+    {
+        Name = s.Name,
+        Side = "ours",
+        Seconds = seconds,
+        Tokens = tokens,
+        Positions = positions,
+        TokensPerSecond = seconds > 0 ? tokens / seconds : 0,
+        Threads = TorchRuntime.Threads,
+        TorchVersion = TorchRuntime.TorchVersion,
+    };
+
+    /// <summary>Peak resident set size of this process (VmHWM), in KiB.</summary>
+    public static long PeakRssKb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        return 0;
+    }
+}
