@@ -89,6 +89,7 @@ std::vector<torch::Tensor> RecurrentModelImpl::top_states(const torch::Tensor& x
     tops.push_back(h[layers - 1]);
   }
   return tops;
+}
 
 torch::Tensor RecurrentModelImpl::step_one_row(int64_t token, RecurrentState& state) {
   const int64_t layers = config_.num_layers, hidden = config_.hidden_size;
