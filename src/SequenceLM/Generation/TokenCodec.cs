@@ -6,8 +6,8 @@ namespace Microsoft.ML.SequenceLM.Generation;
 /// </summary>
 internal sealed class TokenCodec
 {
-    /// <param name="sampleUnknown">Whether &lt;unk&gt; may be generated: yes when the training text held it (PTB), no
-    /// when it was only reserved (then its probability is noise and a sampled "&lt;unk&gt;" would corrupt the text).</param>
+    // sampleUnknown: whether <unk> may be generated. Yes when the training text held it (PTB); no when it was only
+    // reserved, since then its probability is noise and a sampled "<unk>" would corrupt the text.
     public TokenCodec(Vocabulary vocabulary, bool perRow, bool sampleUnknown)
     {
         Vocabulary = vocabulary;
