@@ -19,7 +19,9 @@ internal static class CrossEntropyEvaluator
         foreach (var batch in source.Batches(shuffle: null))
         {
             cancel.ThrowIfCancellationRequested();
-            bool carry = carryState && batch.ContinuesPrevious;
+            // A window that starts new streams begins from zeros; its final state then carries into the next one.
+            if (carryState && !batch.ContinuesPrevious) model.ResetState(training: false, evaluation: true);
+            bool carry = carryState;
             var (s, n) = positionLoss is null
                 ? model.EvaluateBatch(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, carry)
                 : EvaluateWithPositions(model, batch, carry, positionLoss, positionCount!);

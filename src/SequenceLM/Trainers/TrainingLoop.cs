@@ -70,12 +70,14 @@ internal sealed class TrainingLoop
                 if (epoch == state.Epoch && batchIndex <= state.BatchInEpoch) continue; // resumed mid-epoch
                 if (o.CancellationToken.IsCancellationRequested) { reason = TrainingStopReason.Cancelled; break; }
 
+                // A window that starts new streams begins from zeros; its final state then carries into the next one.
+                if (_stateful && !batch.ContinuesPrevious) _model.ResetState(training: true, evaluation: false);
                 float lr = scheduler.RateAt(step);
                 var stepOptions = new NativeStepOptions
                 {
                     LearningRate = lr,
                     ClipNorm = o.GradientClipNorm,
-                    CarryState = _stateful && batch.ContinuesPrevious ? 1 : 0,
+                    CarryState = _stateful ? 1 : 0,
                     Seed = (ulong)SeedMix.Combine(_seed, step) & 0x7fffffffUL,
                 };
                 var (loss, _) = _model.TrainStep(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, stepOptions);
