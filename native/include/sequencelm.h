@@ -107,6 +107,12 @@ SLM_API int32_t slm_model_set_optimizer_steps(slm_model* model, int64_t steps);
 // does a non-finite gradient norm). grad_norm is the total L2 norm of the gradients before clipping.
 SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const int64_t* targets, int64_t batch,
                                int64_t steps, const slm_step_options* options, float* loss, float* grad_norm);
+// Recurrent models: the training state carried between steps (truncated BPTT), saved in checkpoints so that a run
+// resumed mid-epoch continues exactly. h (and c, LSTM only) hold layers x batch x hidden floats; batch is 0 when there
+// is no state.
+SLM_API int32_t slm_model_train_state_batch(slm_model* model, int64_t* batch);
+SLM_API int32_t slm_model_train_state_read(slm_model* model, float* h, float* c, int64_t count);
+SLM_API int32_t slm_model_train_state_write(slm_model* model, const float* h, const float* c, int64_t batch, int64_t count);
 // which: 1 training state, 2 evaluation state, 3 both.
 SLM_API int32_t slm_reset_state(slm_model* model, int32_t which);
 // The last good weights, for recovering from a loss that becomes NaN or infinite. op 1: from now on, each training step

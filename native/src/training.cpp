@@ -144,3 +144,43 @@ SLM_API int32_t slm_reset_state(slm_model* model, int32_t which) {
     if (which & 2) core.eval_state = {};
   });
 }
+
+SLM_API int32_t slm_model_train_state_batch(slm_model* model, int64_t* batch) {
+  return guard([&] {
+    auto& core = core_of(model);
+    std::shared_lock lock(core.mutex);
+    *require_pointer(batch, "batch") = core.train_state.empty() ? 0 : core.train_state.batch();
+  });
+}
+
+SLM_API int32_t slm_model_train_state_read(slm_model* model, float* h, float* c, int64_t count) {
+  return guard([&] {
+    auto& core = core_of(model);
+    std::shared_lock lock(core.mutex);
+    require(!core.train_state.empty(), "the model has no training state");
+    auto copy = [&](const torch::Tensor& t, float* out) {
+      require(t.numel() == count, "the training state has " + std::to_string(t.numel()) + " values per tensor, the buffer " +
+                                      std::to_string(count));
+      torch::from_blob(out, t.sizes(), torch::kFloat).copy_(t.detach());
+    };
+    copy(core.train_state.h, require_pointer(h, "h"));
+    if (core.train_state.c.defined()) copy(core.train_state.c, require_pointer(c, "c"));
+  });
+}
+
+SLM_API int32_t slm_model_train_state_write(slm_model* model, const float* h, const float* c, int64_t batch, int64_t count) {
+  return guard([&] {
+    auto& core = core_of(model);
+    require(core.recurrent(), "only recurrent models have a training state");
+    const int64_t layers = core.config.num_layers, hidden = core.config.hidden_size;
+    require(batch >= 1 && count == layers * batch * hidden,
+            "a training state of batch " + std::to_string(batch) + " needs layers x batch x hidden = " +
+                std::to_string(layers * batch * hidden) + " values per tensor, got " + std::to_string(count));
+    std::unique_lock lock(core.mutex);
+    auto load = [&](const float* values) {
+      return torch::from_blob(const_cast<float*>(values), {layers, batch, hidden}, torch::kFloat).clone().to(core.device);
+    };
+    core.train_state.h = load(require_pointer(h, "h"));
+    core.train_state.c = core.config.family == SLM_LSTM ? load(require_pointer(c, "c")) : torch::Tensor();
+  });
+}

@@ -64,6 +64,15 @@ internal static unsafe partial class NativeMethods
     internal static partial NativeStatus TrainStep(ModelHandle model, long* inputs, long* targets, long batch, long steps,
         in NativeStepOptions options, out float loss, out float gradNorm);
 
+    [LibraryImport(LibraryName, EntryPoint = "slm_model_train_state_batch")]
+    internal static partial NativeStatus ModelTrainStateBatch(ModelHandle model, out long batch);
+
+    [LibraryImport(LibraryName, EntryPoint = "slm_model_train_state_read")]
+    internal static partial NativeStatus ModelTrainStateRead(ModelHandle model, float* h, float* c, long count);
+
+    [LibraryImport(LibraryName, EntryPoint = "slm_model_train_state_write")]
+    internal static partial NativeStatus ModelTrainStateWrite(ModelHandle model, float* h, float* c, long batch, long count);
+
     [LibraryImport(LibraryName, EntryPoint = "slm_reset_state")]
     internal static partial NativeStatus ResetState(ModelHandle model, int which);
 

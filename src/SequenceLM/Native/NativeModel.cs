@@ -131,6 +131,32 @@ internal sealed unsafe class NativeModel : IDisposable
         return restored != 0;
     }
 
+    /// <summary>The recurrent state training carries between windows (h, and c for LSTMs, each [layers, batch, hidden]), or null.</summary>
+    public IReadOnlyList<NamedTensor>? ReadTrainingState(LanguageModelConfig config)
+    {
+        NativeCall.Check(NativeMethods.ModelTrainStateBatch(_handle, out var batch), "Reading the training state");
+        if (batch == 0) return null;
+        var shape = new long[] { config.NumberOfLayers, batch, config.HiddenSize };
+        var h = new float[shape[0] * shape[1] * shape[2]];
+        var c = config.Family == ModelFamily.Lstm ? new float[h.Length] : null;
+        fixed (float* ph = h)
+        fixed (float* pc = c)
+            NativeCall.Check(NativeMethods.ModelTrainStateRead(_handle, ph, pc, h.Length), "Reading the training state");
+        var state = new List<NamedTensor> { new("h", shape, h) };
+        if (c != null) state.Add(new NamedTensor("c", shape, c));
+        return state;
+    }
+
+    public void WriteTrainingState(IReadOnlyList<NamedTensor> state)
+    {
+        var h = state.FirstOrDefault(t => t.Name == "h") ?? throw new InvalidDataException("The training state has no 'h' tensor.");
+        var c = state.FirstOrDefault(t => t.Name == "c");
+        if (h.Shape.Length != 3) throw new InvalidDataException("The training state's 'h' must be [layers, batch, hidden].");
+        fixed (float* ph = h.Data)
+        fixed (float* pc = c?.Data)
+            NativeCall.Check(NativeMethods.ModelTrainStateWrite(_handle, ph, pc, h.Shape[1], h.Data.LongLength), "Restoring the training state");
+    }
+
     public void ResetState(bool training, bool evaluation) =>
         NativeCall.Check(NativeMethods.ResetState(_handle, (training ? 1 : 0) | (evaluation ? 2 : 0)), "Resetting state");
 

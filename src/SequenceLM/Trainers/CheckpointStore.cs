@@ -17,7 +17,7 @@ internal static class CheckpointStore
     };
 
     public static void Write(string directory, TrainingCheckpoint checkpoint, NativeModel model, IReadOnlyList<NamedTensor>? best,
-        LanguageModelConfig config, byte[] preprocessing)
+        LanguageModelConfig config, byte[] preprocessing, bool stateful)
     {
         Directory.CreateDirectory(directory);
         var name = $"step-{checkpoint.Step:D9}";
@@ -33,6 +33,9 @@ internal static class CheckpointStore
         WriteFile(Path.Combine(staging, "optimizer.safetensors"), SafeTensors.ToBytes(optimizer,
             new Dictionary<string, string> { ["steps"] = model.OptimizerSteps.ToString() }));
         if (best != null) WriteFile(Path.Combine(staging, "best.safetensors"), SafeTensors.ToBytes(best));
+        // Mid-epoch, stateful training carries a hidden state into the next window: it is part of the position.
+        if (stateful && checkpoint.BatchInEpoch > 0 && model.ReadTrainingState(config) is { } state)
+            WriteFile(Path.Combine(staging, "state.safetensors"), SafeTensors.ToBytes(state));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.Move(staging, folder);
         AtomicFile.WriteAllBytes(Path.Combine(directory, LatestFile), System.Text.Encoding.UTF8.GetBytes(name));
@@ -73,6 +76,13 @@ internal static class CheckpointStore
         if (optimizer.Count > 0) model.WriteTensors(TensorKind.OptimizerState, optimizer);
         var bestPath = Path.Combine(folder, "best.safetensors");
         return File.Exists(bestPath) ? SafeTensors.Read(File.ReadAllBytes(bestPath)) : null;
+    }
+
+    /// <summary>The recurrent training state saved with a mid-epoch checkpoint, if any.</summary>
+    public static IReadOnlyList<NamedTensor>? ReadTrainingState(string folder)
+    {
+        var path = Path.Combine(folder, "state.safetensors");
+        return File.Exists(path) ? SafeTensors.Read(File.ReadAllBytes(path)) : null;
     }
 
     private static void WriteFile(string path, ReadOnlySpan<byte> bytes)

@@ -54,18 +54,18 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
             model.SetOptimizer(OptimizerConfig(_options));
             var preprocessing = corpus.Vocabulary.ToJsonUtf8();
             TrainingCheckpoint? resume = null;
-            IReadOnlyList<NamedTensor>? resumeBest = null;
+            IReadOnlyList<NamedTensor>? resumeBest = null, resumeState = null;
             if (_options.ResumeFromCheckpoint is { } resumeDirectory)
-                (resume, resumeBest) = Resume(resumeDirectory, model, config, corpus.Vocabulary);
+                (resume, resumeBest, resumeState) = Resume(resumeDirectory, model, config, corpus.Vocabulary);
             Func<TrainingCheckpoint, IReadOnlyList<NamedTensor>?, Task>? write = _options.CheckpointDirectory is { } dir
                 ? (checkpoint, best) =>
                 {
-                    CheckpointStore.Write(dir, checkpoint, model, best, config, preprocessing);
+                    CheckpointStore.Write(dir, checkpoint, model, best, config, preprocessing, stateful);
                     return Task.CompletedTask;
                 }
                 : null;
             var loop = new TrainingLoop(model, _options, corpus.Train, corpus.Validation, seed, stateful, write);
-            var history = loop.Run(resume, resumeBest);
+            var history = loop.Run(resume, resumeBest, resumeState);
             return new LanguageModelTransformer(model, config, corpus.Vocabulary, corpus.Windows, corpus.PredictionColumnName, history,
                 sampleUnknown: corpus.Train.Contains(corpus.Vocabulary.UnknownKey))
             {
@@ -79,7 +79,7 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
         }
     }
 
-    private static (TrainingCheckpoint, IReadOnlyList<NamedTensor>?) Resume(string directory, NativeModel model, LanguageModelConfig config,
+    private static (TrainingCheckpoint, IReadOnlyList<NamedTensor>?, IReadOnlyList<NamedTensor>?) Resume(string directory, NativeModel model, LanguageModelConfig config,
         Vocabulary vocabulary)
     {
         var folder = CheckpointStore.Latest(directory);
@@ -91,7 +91,7 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
         if (!TrainingCorpus.SameTokens(savedVocabulary, vocabulary))
             throw new InvalidOperationException($"The checkpoint in '{folder}' was trained with another vocabulary; resume on the same data.");
         var best = CheckpointStore.Restore(folder, model);
-        return (CheckpointStore.ReadState(folder), best);
+        return (CheckpointStore.ReadState(folder), best, CheckpointStore.ReadTrainingState(folder));
     }
 
     private static NativeOptimizerConfig OptimizerConfig(LanguageModelTrainerOptions o) => new()

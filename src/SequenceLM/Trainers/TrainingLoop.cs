@@ -31,7 +31,9 @@ internal sealed class TrainingLoop
     }
 
     /// <summary>Runs training from <paramref name="resume"/> (or the start) and leaves the chosen weights in the model.</summary>
-    public TrainingHistory Run(TrainingCheckpoint? resume, IReadOnlyList<NamedTensor>? resumeBestWeights)
+    /// <param name="resumeState">The recurrent state a mid-epoch checkpoint of stateful training carried into its next window.</param>
+    public TrainingHistory Run(TrainingCheckpoint? resume, IReadOnlyList<NamedTensor>? resumeBestWeights,
+        IReadOnlyList<NamedTensor>? resumeState = null)
     {
         var o = _options;
         var state = resume ?? new TrainingCheckpoint { LearningRate = o.LearningRate };
@@ -72,6 +74,8 @@ internal sealed class TrainingLoop
 
                 // A window that starts new streams begins from zeros; its final state then carries into the next one.
                 if (_stateful && !batch.ContinuesPrevious) _model.ResetState(training: true, evaluation: false);
+                if (resumeState != null && epoch == state.Epoch && batchIndex == state.BatchInEpoch + 1)
+                    _model.WriteTrainingState(resumeState);
                 float lr = scheduler.RateAt(step);
                 var stepOptions = new NativeStepOptions
                 {

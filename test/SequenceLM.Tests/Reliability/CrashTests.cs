@@ -118,6 +118,9 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
     private static TransformerChain<LanguageModelTransformer> Fit(SequenceLMContext ml, GruOptions options) =>
         ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(options)).Fit(Scenarios.Text(ml));
 
+    private static TransformerChain<LanguageModelTransformer> Fit(SequenceLMContext ml, LstmOptions options) =>
+        ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Lstm(options)).Fit(Scenarios.Text(ml));
+
     /// <summary>The parts of a training record that must reproduce exactly (not timings).</summary>
     private static string[] Curve(TrainingHistory h) =>
         h.Records.Select(r => $"{r.Step} {r.Epoch} {r.TrainLoss:R} {r.ValidationLoss:R} {r.LearningRate:R}").ToArray();
@@ -134,7 +137,9 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
         }
         var latest = File.ReadAllText(Path.Combine(dir, "latest"));
         Output.WriteLine($"killed; latest checkpoint: {latest}; folder: {string.Join(", ", Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName))}");
-        Assert.Matches(@"^step-0000000(2|3)\d$", latest);
+        // At least the checkpoint of step 20 is complete; how many more were written before the kill landed depends on load.
+        Assert.Matches(@"^step-\d{9}$", latest);
+        Assert.InRange(int.Parse(latest["step-".Length..]), 20, 135);
 
         var ml = new SequenceLMContext(1);
         var options = Scenarios.CheckpointedGru(dir);
@@ -188,5 +193,30 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
         using var resumed = Fit(ml, resume);
         Assert.Equal(Curve(uninterrupted.LastTransformer.History), Curve(resumed.LastTransformer.History));
         Assert.NotNull(resumed.LastTransformer.History.Records[^1].ValidationLoss);
+    }
+
+    [Fact]
+    public void StatefulSequentialTrainingResumedMidEpochMatchesAnUninterruptedRun()
+    {
+        // A checkpoint in the middle of an epoch also saves the hidden state carried into the next window.
+        LstmOptions Options(string dir, long? steps) => new()
+        {
+            WindowMode = WindowMode.Sequential, Stateful = true, EmbeddingSize = 16, HiddenSize = 32, NumberOfLayers = 2,
+            BatchSize = 4, SequenceLength = 16, Epochs = 2, LearningRate = 0.01f, Dropout = 0.1f, ValidationFraction = 0.1f,
+            Device = "cpu", Seed = 9, CheckpointDirectory = dir, CheckpointEveryNSteps = 5, MaximumSteps = steps,
+        };
+        var ml = new SequenceLMContext(1);
+        using var uninterrupted = Fit(ml, Options(CreateTempDirectory(), null));
+        var total = uninterrupted.LastTransformer.History.TotalSteps;
+        var dir = CreateTempDirectory();
+        using (var stopped = Fit(ml, Options(dir, 15))) // mid-epoch: an epoch has more than 15 windows
+            Assert.Equal(TrainingStopReason.StepBudget, stopped.LastTransformer.History.StopReason);
+        Assert.True(File.Exists(Path.Combine(dir, "step-000000015", "state.safetensors")), "the mid-epoch checkpoint holds the carried state");
+        var resume = Options(dir, null);
+        resume.ResumeFromCheckpoint = dir;
+        using var resumed = Fit(ml, resume);
+        Output.WriteLine($"{total} steps; final loss {uninterrupted.LastTransformer.History.Records[^1].TrainLoss:F5} vs resumed {resumed.LastTransformer.History.Records[^1].TrainLoss:F5}");
+        Assert.True(total > 30, $"the scenario needs more than one epoch of 15+ steps (has {total})");
+        Assert.Equal(Curve(uninterrupted.LastTransformer.History), Curve(resumed.LastTransformer.History));
     }
 }
