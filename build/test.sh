@@ -8,7 +8,13 @@ cd "$root"
 bash build/setup.sh --with-python-torch
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Microsoft.ML.SequenceLM.sln -c Release -nologo -v q
-dotnet test test/SequenceLM.Tests/SequenceLM.Tests.csproj -c Release --no-build -nologo "$@"
-if [[ -f test/python/run-verification.sh ]]; then
-  bash test/python/run-verification.sh
-fi
+summary="$(mktemp)"
+set -o pipefail
+dotnet test test/SequenceLM.Tests/SequenceLM.Tests.csproj -c Release --no-build -nologo "$@" | tee "$summary"
+bash test/python/run-verification.sh
+# One plain closing line for the whole run: "tests: N passed, N failed".
+line="$(grep -E 'Passed!|Failed!' "$summary" | tail -n 1)"
+passed="$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line")"
+failed="$(sed -E 's/.*Failed: *([0-9]+),.*/\1/' <<<"$line")"
+rm -f "$summary"
+echo "tests: ${passed} passed, ${failed} failed"
