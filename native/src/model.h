@@ -10,6 +10,7 @@
 
 #include "errors.h"
 #include "optimizer.h"
+#include "parallel_matmul.h"
 #include "sequencelm.h"
 
 namespace slm {
@@ -52,7 +53,7 @@ inline torch::Tensor linear_rows(const torch::Tensor& x, const torch::Tensor& we
     auto row = x.reshape({-1});
     return (bias.defined() ? torch::addmv(bias, weight, row) : torch::mv(weight, row)).view(sizes);
   }
-  return torch::nn::functional::linear(x, weight, bias);
+  return parallel_linear(x, weight, bias);
 }
 
 // Output layer: head.weight [V, H] (absent when tied) and head.bias [V].

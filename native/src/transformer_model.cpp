@@ -19,7 +19,7 @@ class AttentionImpl : public torch::nn::Module {
 
   torch::Tensor forward(const torch::Tensor& x) {
     const int64_t B = x.size(0), T = x.size(1), C = x.size(2), hs = C / heads_;
-    auto parts = qkv(x).split(C, 2);
+    auto parts = parallel_linear(x, qkv->weight, qkv->bias).split(C, 2);
     auto q = parts[0].view({B, T, heads_, hs}).transpose(1, 2);
     auto k = parts[1].view({B, T, heads_, hs}).transpose(1, 2);
     auto v = parts[2].view({B, T, heads_, hs}).transpose(1, 2);
@@ -32,7 +32,7 @@ class AttentionImpl : public torch::nn::Module {
     auto weights = torch::softmax(scores.masked_fill(future, -std::numeric_limits<float>::infinity()), -1);
     auto y = torch::matmul(torch::dropout(weights, p, is_training()), v);
 #endif
-    return proj(y.transpose(1, 2).contiguous().view({B, T, C}));
+    return parallel_linear(y.transpose(1, 2).contiguous().view({B, T, C}), proj->weight, proj->bias);
   }
 
   // Generation: x holds positions start .. start + T - 1; their keys and values go into the caches [B, H, context, hs]
@@ -70,7 +70,9 @@ class MlpImpl : public torch::nn::Module {
     fc = register_module("fc", torch::nn::Linear(width, ffn));
     proj = register_module("proj", torch::nn::Linear(ffn, width));
   }
-  torch::Tensor forward(const torch::Tensor& x) { return proj(torch::gelu(fc(x))); }
+  torch::Tensor forward(const torch::Tensor& x) {
+    return parallel_linear(torch::gelu(parallel_linear(x, fc->weight, fc->bias)), proj->weight, proj->bias);
+  }
   torch::Tensor forward_rows(const torch::Tensor& x) {  // generation: one row goes through gemv
     return linear_rows(torch::gelu(linear_rows(x, fc->weight, fc->bias)), proj->weight, proj->bias);
   }
