@@ -1,6 +1,7 @@
 #include "parallel_matmul.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/ThreadLocalState.h>
 
 namespace slm {
 
@@ -18,11 +19,10 @@ int64_t block_count(const torch::Tensor& a, const torch::Tensor& b) {
   return std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), std::max(m, n) / kMinimumBlock));
 }
 
-// Thread-local autograd state does not reach OpenMP's worker threads, hence the guard in each block.
-void product(torch::Tensor out, const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& bias) {
+void product(torch::Tensor out, const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& addend) {
   torch::NoGradGuard no_grad;
-  if (bias.defined()) {
-    at::addmm_out(out, bias, a, b);
+  if (addend.defined()) {
+    at::addmm_out(out, addend, a, b);
   } else {
     at::mm_out(out, a, b);
   }
@@ -30,21 +30,30 @@ void product(torch::Tensor out, const torch::Tensor& a, const torch::Tensor& b, 
 
 }  // namespace
 
-void parallel_mm_into(torch::Tensor out, const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& bias) {
+void parallel_mm_into(torch::Tensor out, const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& addend) {
   const int64_t blocks = block_count(a, b);
   if (blocks < 2) {
-    product(out, a, b, bias);
+    product(out, a, b, addend);
     return;
   }
+  const bool per_row = addend.defined() && addend.dim() == 2;
   const bool by_rows = a.size(0) >= b.size(1);
   const int64_t length = by_rows ? a.size(0) : b.size(1);
+  // Thread-local state (dispatch keys, grad and inference mode) does not reach OpenMP's worker threads by itself;
+  // libtorch 1.13's ThreadLocalState leaves inference mode out.
+  const at::ThreadLocalState caller;
+  const bool inference = c10::InferenceMode::is_enabled();
   at::parallel_for(0, blocks, 1, [&](int64_t first, int64_t last) {
+    at::ThreadLocalStateGuard same_state(caller);
+    c10::optional<c10::InferenceMode> same_inference_mode;
+    if (inference) same_inference_mode.emplace();
     for (int64_t block = first; block < last; ++block) {
       const int64_t begin = length * block / blocks, size = length * (block + 1) / blocks - begin;
       if (by_rows) {
-        product(out.narrow(0, begin, size), a.narrow(0, begin, size), b, bias);
+        product(out.narrow(0, begin, size), a.narrow(0, begin, size), b, per_row ? addend.narrow(0, begin, size) : addend);
       } else {
-        product(out.narrow(1, begin, size), a, b.narrow(1, begin, size), bias.defined() ? bias.narrow(0, begin, size) : bias);
+        product(out.narrow(1, begin, size), a, b.narrow(1, begin, size),
+                addend.defined() ? addend.narrow(-1, begin, size) : addend);
       }
     }
   });

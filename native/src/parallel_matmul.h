@@ -10,8 +10,9 @@
 
 namespace slm {
 
-// out = a @ b (+ bias [N], broadcast over the rows, when defined). a [M, K], b [K, N], out [M, N]; no autograd.
-void parallel_mm_into(torch::Tensor out, const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& bias = {});
+// out = a @ b (+ addend, [N] broadcast over the rows or [M, N], when defined). a [M, K], b [K, N], out [M, N] (may
+// alias the addend); no autograd.
+void parallel_mm_into(torch::Tensor out, const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& addend = {});
 torch::Tensor parallel_mm(const torch::Tensor& a, const torch::Tensor& b);
 
 // x [..., in] @ weight [out, in]^T + bias [out]: torch.nn.functional.linear, differentiable, with its products (and

@@ -1,5 +1,7 @@
 #include "recurrent_model.h"
 
+#include "recurrent_layer.h"
+
 namespace slm {
 
 RecurrentModelImpl::RecurrentModelImpl(const slm_model_config& config) : config_(config) {
@@ -56,6 +58,33 @@ torch::Tensor RecurrentModelImpl::run(const torch::Tensor& x, RecurrentState& st
   return output;
 }
 
+std::vector<torch::Tensor> RecurrentModelImpl::layer_weights() const {
+  return rnn_lstm ? rnn_lstm->all_weights() : rnn_gru ? rnn_gru->all_weights() : rnn_plain->all_weights();
+}
+
+torch::Tensor RecurrentModelImpl::run_time_major(const torch::Tensor& x, RecurrentState& state) {
+  const auto weights = layer_weights();
+  const int64_t layers = config_.num_layers, batch = x.size(1), hidden = config_.hidden_size;
+  const bool lstm = config_.family == SLM_LSTM;
+  auto zeros = [&] { return torch::zeros({batch, hidden}, x.options()); };
+  std::vector<torch::Tensor> hs, cs;
+  auto input = x;
+  for (int64_t l = 0; l < layers; ++l) {
+    auto h0 = state.empty() ? zeros() : state.h[l];
+    auto c0 = !lstm ? torch::Tensor() : state.empty() ? zeros() : state.c[l];
+    auto layer = recurrent_layer(config_.family, input, h0, c0,
+                                 {weights[4 * l], weights[4 * l + 1], weights[4 * l + 2], weights[4 * l + 3]});
+    hs.push_back(layer.h);
+    if (lstm) cs.push_back(layer.c);
+    input = layer.output;
+    // Between layers, as torch.nn.RNN/GRU/LSTM do (time-major there too, so the masks are drawn in the same order).
+    if (l + 1 < layers && config_.dropout > 0) input = torch::dropout(input, config_.dropout, is_training());
+  }
+  state.h = torch::stack(hs);
+  if (lstm) state.c = torch::stack(cs);
+  return input;
+}
+
 torch::Tensor RecurrentModelImpl::logits(const torch::Tensor& h) {
   return head(dropout(h), embedding ? embedding->weight : torch::Tensor());
 }
@@ -63,7 +92,9 @@ torch::Tensor RecurrentModelImpl::logits(const torch::Tensor& h) {
 torch::Tensor RecurrentModelImpl::forward(const torch::Tensor& tokens, RecurrentState* state) {
   RecurrentState local;
   RecurrentState& s = state != nullptr ? *state : local;
-  return logits(run(embed(tokens), s));
+  if (!layer_weights()[0].device().is_cpu()) return logits(run(embed(tokens), s));
+  // Embedding the transposed tokens gives the layers their time-major input without a copy.
+  return logits(run_time_major(embed(tokens.t()), s).transpose(0, 1).contiguous());
 }
 
 std::vector<torch::Tensor> RecurrentModelImpl::top_states(const torch::Tensor& x) {

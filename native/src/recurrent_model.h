@@ -11,6 +11,8 @@ class RecurrentModelImpl : public LanguageModelImpl {
 
   torch::Tensor embed(const torch::Tensor& tokens);
   torch::Tensor run(const torch::Tensor& x, RecurrentState& state);  // x [B, T, E] -> top-layer outputs [B, T, H]
+  // CPU: the layers of recurrent_layer.h, time-major: x [T, B, E] -> top-layer outputs [T, B, H].
+  torch::Tensor run_time_major(const torch::Tensor& x, RecurrentState& state);
   torch::Tensor logits(const torch::Tensor& h);
   // The top layer's hidden state after each step, [B, H] each, computed one step at a time with the layers'
   // cell functions (no cuDNN, whose RNN backward needs training mode), for gradients with respect to them.
@@ -22,6 +24,8 @@ class RecurrentModelImpl : public LanguageModelImpl {
   torch::Tensor step_one_row(int64_t token, RecurrentState& state);
 
  private:
+  std::vector<torch::Tensor> layer_weights() const;  // w_ih, w_hh, b_ih, b_hh for each layer
+
   slm_model_config config_;
   torch::nn::Embedding embedding{nullptr};
   torch::nn::RNN rnn_plain{nullptr};

@@ -76,7 +76,9 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
     torch::NoGradGuard no_grad;
     torch::Tensor total;
     if (core.flat_gradients.defined()) {
-      total = core.flat_gradients.norm();
+      // Accumulated in double: a float sum over the whole model's gradients drifts (measured 6e-5 relative over 1.1M
+      // parameters, against 3e-7 for PyTorch's per-parameter norms).
+      total = at::linalg_vector_norm(core.flat_gradients, 2, c10::nullopt, false, torch::kDouble).to(torch::kFloat);
     } else {
       std::vector<torch::Tensor> norms;
       for (auto& p : core.parameters)
