@@ -21,7 +21,7 @@ public static class Configurations
     private static readonly BenchSpec Names = new()
     {
         Corpus = "names.txt", Tokens = "lines", Sequential = false, Layers = 1, Embedding = 64, Hidden = 64, Dropout = 0f,
-        Batch = 32, LearningRate = 5e-4f, Clip = 1f, IgnoreIndex = 0, Warmup = 30, Steps = 400, Target = "train-small",
+        Batch = 32, LearningRate = 5e-4f, Clip = 1f, IgnoreIndex = 0, Warmup = 30, Steps = 1200, Target = "train-small",
     };
 
     // nanoGPT's CPU setting (shakespeare_char on a laptop): 4 layers, 4 heads, width 128, context 64, batch 12, no dropout.

@@ -6,7 +6,7 @@ namespace Microsoft.ML.SequenceLM.Benchmarks;
 
 /// <summary>
 /// Runs one configuration with our library in this process: one native call per training step (NativeModel.TrainStep,
-/// as the trainer's loop does), one call for a whole generation (NativeGenerator.Next). Data is read before timing.
+/// with the last good weights kept, as the trainer's loop does), one call for a whole generation (NativeGenerator.Next). Data is read before timing.
 /// </summary>
 public static class OurWorker
 {
@@ -55,6 +55,7 @@ public static class OurWorker
         var batches = DataPreparation.ReadBatches(s.DataFile);
         using var model = CreateModel(s);
         model.SetOptimizer(new NativeOptimizerConfig { Type = 1, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f });
+        model.KeepLastGoodWeights(true); // as the trainer does: each step also keeps the weights it started from
         double firstLoss = double.NaN, lastLoss = double.NaN;
         long tokens = 0, positions = 0;
         var clock = new Stopwatch();

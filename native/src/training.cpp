@@ -31,6 +31,15 @@ void zero_gradients(ModelCore& core) {
     if (p.tensor.grad().defined()) p.tensor.mutable_grad().zero_();
 }
 
+// The tensors slm_model_last_good copies: the one flat buffer where there is one (a single copy per step), else every
+// parameter.
+std::vector<torch::Tensor> weights_to_keep(ModelCore& core) {
+  if (core.flat_parameters.defined()) return {core.flat_parameters.detach()};
+  std::vector<torch::Tensor> tensors;
+  for (auto& p : core.parameters) tensors.push_back(p.tensor.detach());
+  return tensors;
+}
+
 }  // namespace
 
 }  // namespace slm
@@ -105,11 +114,12 @@ SLM_API int32_t slm_train_step(slm_model* model, const int64_t* inputs, const in
     }
     if (core.keep_last_good) {  // these weights gave a finite loss and gradient: keep them before updating
       torch::NoGradGuard no_grad;
-      if (core.last_good.size() != core.parameters.size()) {
+      const auto current = weights_to_keep(core);
+      if (core.last_good.size() != current.size()) {
         core.last_good.clear();
-        for (auto& p : core.parameters) core.last_good.push_back(p.tensor.detach().clone());
+        for (auto& t : current) core.last_good.push_back(t.clone());
       } else {
-        for (size_t i = 0; i < core.parameters.size(); ++i) core.last_good[i].copy_(core.parameters[i].tensor.detach());
+        for (size_t i = 0; i < current.size(); ++i) core.last_good[i].copy_(current[i]);
       }
     }
     core.optimizer.step(core.parameters, options->learning_rate, core.flat_parameters, core.flat_gradients);
@@ -128,10 +138,13 @@ SLM_API int32_t slm_model_last_good(slm_model* model, int32_t op, int32_t* resto
     } else if (op == 1) {
       core.keep_last_good = true;
       core.last_good.clear();
-    } else if (core.last_good.size() == core.parameters.size()) {
+    } else {
       torch::NoGradGuard no_grad;
-      for (size_t i = 0; i < core.parameters.size(); ++i) core.parameters[i].tensor.copy_(core.last_good[i]);
-      if (restored != nullptr) *restored = 1;
+      auto current = weights_to_keep(core);
+      if (!core.last_good.empty() && core.last_good.size() == current.size()) {
+        for (size_t i = 0; i < current.size(); ++i) current[i].copy_(core.last_good[i]);
+        if (restored != nullptr) *restored = 1;
+      }
     }
   });
 }

@@ -27,7 +27,7 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         // Wide enough that the products are split across threads (native/src/parallel_matmul.h): per time step, in the
         // whole-sequence projections and weight gradients, and in the output layer.
         { "lstm_wide", new LstmOptions { EmbeddingSize = 16, HiddenSize = 512, NumberOfLayers = 1 } },
-        { "gru_wide", new GruOptions { EmbeddingSize = 32, HiddenSize = 384, NumberOfLayers = 1 } },
+        { "gru_wide", new GruOptions { EmbeddingSize = 32, HiddenSize = 512, NumberOfLayers = 1 } },
         { "rnn_wide", new RnnOptions { EmbeddingSize = 32, HiddenSize = 1024, NumberOfLayers = 1 } },
         { "transformer_wide", new TransformerOptions { Width = 256, NumberOfHeads = 4, NumberOfLayers = 1, SequenceLength = 12 } },
     };
