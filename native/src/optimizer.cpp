@@ -61,6 +61,8 @@ void Optimizer::ensure_state(const std::vector<NamedTensor>& parameters, const t
     for (const auto& prefix : prefixes) state.push_back({prefix + p.name, torch::zeros_like(p.tensor)});
 }
 
+constexpr int64_t kAdamChunk = int64_t{1} << 20;
+
 // The per-parameter formulas below, applied once to the whole flat buffer.
 void Optimizer::step_flat(const torch::Tensor& p, const torch::Tensor& g, float lr) {
   const double wd = config_.weight_decay;
@@ -87,9 +89,16 @@ void Optimizer::step_flat(const torch::Tensor& p, const torch::Tensor& g, float 
   auto& exp_avg_sq = flat_state_[1];
   exp_avg.mul_(beta1).add_(grad, 1 - beta1);
   exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
-  if (!scratch_.defined() || scratch_.sizes() != p.sizes()) scratch_ = torch::empty_like(p);
-  torch::sqrt_out(scratch_, exp_avg_sq).div_(bias_correction2_sqrt).add_(config_.eps);
-  p.addcdiv_(exp_avg, scratch_, -lr / bias_correction1);
+  // The denominator goes through a scratch buffer of at most kAdamChunk values, chunk by chunk, rather than one the
+  // size of the model: a whole-model scratch buffer is one more copy of the weights held for the whole run.
+  const int64_t n = p.numel(), chunk = std::min(n, kAdamChunk);
+  if (!scratch_.defined() || scratch_.numel() != chunk) scratch_ = torch::empty({chunk}, p.options());
+  for (int64_t start = 0; start < n; start += chunk) {
+    const int64_t size = std::min(chunk, n - start);
+    auto denominator = scratch_.narrow(0, 0, size);
+    torch::sqrt_out(denominator, exp_avg_sq.narrow(0, start, size)).div_(bias_correction2_sqrt).add_(config_.eps);
+    p.narrow(0, start, size).addcdiv_(exp_avg.narrow(0, start, size), denominator, -lr / bias_correction1);
+  }
 }
 
 void Optimizer::step(const std::vector<NamedTensor>& parameters, float lr, const torch::Tensor& flat_parameters,

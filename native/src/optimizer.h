@@ -35,7 +35,7 @@ class Optimizer {
   slm_optimizer_config config_{};
   bool configured_ = false;
   std::vector<torch::Tensor> flat_state_;  // per state kind, when the parameters are flat
-  torch::Tensor scratch_;                  // Adam's denominator, reused across steps
+  torch::Tensor scratch_;                  // Adam's denominator for one chunk of the flat buffer, reused
 };
 
 }  // namespace slm
