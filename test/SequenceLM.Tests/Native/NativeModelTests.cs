@@ -64,6 +64,31 @@ public sealed class NativeModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ReportedGradientNormIsTheNormOfTheAppliedGradientOnALargeModel()
+    {
+        // 5.5M parameters (a word-level vocabulary): a float reduction over one buffer this long drifts by 1e-4.
+        var config = Config(ModelFamily.Gru, vocab: 10_000, hidden: 256) with { NumberOfLayers = 1 };
+        using var model = NativeModel.Create(config.ToNative(seed: 5), "cpu");
+        model.SetOptimizer(new NativeOptimizerConfig { Type = 0 }); // plain SGD: weights -= lr * gradient
+        var before = model.ReadTensors(TensorKind.Parameters);
+        var (x, y) = CycleBatch(4, 16, 10_000);
+        const float lr = 1000f; // large enough that the weight change, not its rounding, is what is measured
+        var (_, reported) = model.TrainStep(x, y, 4, 16, new NativeStepOptions { LearningRate = lr });
+        var after = model.ReadTensors(TensorKind.Parameters);
+
+        double squares = 0;
+        foreach (var (b, a) in before.Zip(after))
+            for (int i = 0; i < b.Data.Length; i++)
+            {
+                double g = ((double)b.Data[i] - a.Data[i]) / lr;
+                squares += g * g;
+            }
+        double applied = Math.Sqrt(squares);
+        output.WriteLine($"{model.ParameterCount:N0} parameters: reported norm {reported:G9}, applied {applied:G9}");
+        Assert.True(Math.Abs(reported - applied) / applied < 1e-5, $"reported {reported}, applied gradient's norm {applied}");
+    }
+
+    [Fact]
     public void WeightsWrittenBackGiveIdenticalLogits()
     {
         using var a = CreateWithAdam(Config(ModelFamily.Gru), seed: 1);
