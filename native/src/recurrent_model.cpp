@@ -62,8 +62,8 @@ std::vector<torch::Tensor> RecurrentModelImpl::layer_weights() const {
   return rnn_lstm ? rnn_lstm->all_weights() : rnn_gru ? rnn_gru->all_weights() : rnn_plain->all_weights();
 }
 
-torch::Tensor RecurrentModelImpl::run_time_major(const torch::Tensor& x, RecurrentState& state) {
-  const auto weights = layer_weights();
+torch::Tensor RecurrentModelImpl::run_time_major(const torch::Tensor& x, const std::vector<torch::Tensor>& weights,
+                                                 RecurrentState& state) {
   const int64_t layers = config_.num_layers, batch = x.size(1), hidden = config_.hidden_size;
   const bool lstm = config_.family == SLM_LSTM;
   auto zeros = [&] { return torch::zeros({batch, hidden}, x.options()); };
@@ -92,23 +92,22 @@ torch::Tensor RecurrentModelImpl::logits(const torch::Tensor& h) {
 torch::Tensor RecurrentModelImpl::forward(const torch::Tensor& tokens, RecurrentState* state) {
   RecurrentState local;
   RecurrentState& s = state != nullptr ? *state : local;
-  if (!layer_weights()[0].device().is_cpu()) return logits(run(embed(tokens), s));
+  const auto weights = layer_weights();
+  if (!weights[0].device().is_cpu()) return logits(run(embed(tokens), s));
   // Embedding the transposed tokens gives the layers their time-major input without a copy.
-  return logits(run_time_major(embed(tokens.t()), s).transpose(0, 1).contiguous());
+  return logits(run_time_major(embed(tokens.t()), weights, s).transpose(0, 1).contiguous());
 }
 
 std::vector<torch::Tensor> RecurrentModelImpl::top_states(const torch::Tensor& x) {
   const int64_t layers = config_.num_layers, batch = x.size(0);
-  auto parameters = named_parameters();
-  auto weight = [&](const char* kind, int64_t layer) { return parameters["rnn." + std::string(kind) + std::to_string(layer)]; };
+  const auto weights = layer_weights();
   std::vector<torch::Tensor> h(layers, torch::zeros({batch, config_.hidden_size}, x.options()));
   std::vector<torch::Tensor> c = h;
   std::vector<torch::Tensor> tops;
   for (int64_t t = 0; t < x.size(1); ++t) {
     auto input = x.select(1, t);
     for (int64_t l = 0; l < layers; ++l) {
-      auto w_ih = weight("weight_ih_l", l), w_hh = weight("weight_hh_l", l);
-      auto b_ih = weight("bias_ih_l", l), b_hh = weight("bias_hh_l", l);
+      const auto &w_ih = weights[4 * l], &w_hh = weights[4 * l + 1], &b_ih = weights[4 * l + 2], &b_hh = weights[4 * l + 3];
       switch (config_.family) {
         case SLM_RNN_TANH: h[l] = torch::rnn_tanh_cell(input, h[l], w_ih, w_hh, b_ih, b_hh); break;
         case SLM_RNN_RELU: h[l] = torch::rnn_relu_cell(input, h[l], w_ih, w_hh, b_ih, b_hh); break;
@@ -124,7 +123,7 @@ std::vector<torch::Tensor> RecurrentModelImpl::top_states(const torch::Tensor& x
 
 torch::Tensor RecurrentModelImpl::step_one_row(int64_t token, RecurrentState& state) {
   const int64_t layers = config_.num_layers, hidden = config_.hidden_size;
-  const auto& params = rnn_lstm ? rnn_lstm->all_weights() : rnn_gru ? rnn_gru->all_weights() : rnn_plain->all_weights();
+  const auto params = layer_weights();
   const auto options = params[0].options();
   if (state.empty()) {
     state.h = torch::zeros({layers, 1, hidden}, options);

@@ -12,7 +12,7 @@ class RecurrentModelImpl : public LanguageModelImpl {
   torch::Tensor embed(const torch::Tensor& tokens);
   torch::Tensor run(const torch::Tensor& x, RecurrentState& state);  // x [B, T, E] -> top-layer outputs [B, T, H]
   // CPU: the layers of recurrent_layer.h, time-major: x [T, B, E] -> top-layer outputs [T, B, H].
-  torch::Tensor run_time_major(const torch::Tensor& x, RecurrentState& state);
+  torch::Tensor run_time_major(const torch::Tensor& x, const std::vector<torch::Tensor>& weights, RecurrentState& state);
   torch::Tensor logits(const torch::Tensor& h);
   // The top layer's hidden state after each step, [B, H] each, computed one step at a time with the layers'
   // cell functions (no cuDNN, whose RNN backward needs training mode), for gradients with respect to them.

@@ -31,6 +31,8 @@ internal sealed class TrainingLoop
     }
 
     /// <summary>Runs training from <paramref name="resume"/> (or the start) and leaves the chosen weights in the model.</summary>
+    /// <param name="resume">The checkpoint to continue from, or null to start afresh.</param>
+    /// <param name="resumeBestWeights">The best weights that checkpoint had seen, if it kept them.</param>
     /// <param name="resumeState">The recurrent state a mid-epoch checkpoint of stateful training carried into its next window.</param>
     public TrainingHistory Run(TrainingCheckpoint? resume, IReadOnlyList<NamedTensor>? resumeBestWeights,
         IReadOnlyList<NamedTensor>? resumeState = null)
