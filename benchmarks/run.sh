@@ -5,15 +5,11 @@
 #   --only    run the configurations whose name contains TEXT
 # Environment: SEQUENCELM_BENCH_PYTHON (default /usr/bin/python3, needs torch; without it the PyTorch column says
 # "PyTorch reference unavailable"), SEQUENCELM_DATA (default ../shared/data), SEQUENCELM_BENCH_NO_BUILD=1 (reuse the build).
-# The native library must be built (bash build/build-native.sh artifacts/native, or dotnet build).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 project="$root/benchmarks/SequenceLM.Benchmarks/SequenceLM.Benchmarks.csproj"
 out="$root/artifacts/benchmarks/bin"
 if [[ "${SEQUENCELM_BENCH_NO_BUILD:-0}" != 1 || ! -f "$out/SequenceLM.Benchmarks.dll" ]]; then
-  skip_native=()
-  [[ -f "$root/artifacts/native/libSequenceLMNative.so" ]] && skip_native=(-p:SkipNativeBuild=true)
-  dotnet build "$project" -c Release -o "$out" -nologo -v quiet -clp:ErrorsOnly "${skip_native[@]}" >&2
+  dotnet build "$project" -c Release -o "$out" -nologo -v quiet -clp:ErrorsOnly >&2
 fi
-export OPENBLAS_NUM_THREADS=1
 exec dotnet "$out/SequenceLM.Benchmarks.dll" "$@"

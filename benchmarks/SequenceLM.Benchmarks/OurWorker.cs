@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Generation;
+using Microsoft.ML.SequenceLM.Models;
+using TorchSharp;
 
 namespace Microsoft.ML.SequenceLM.Benchmarks;
 
 /// <summary>
-/// Runs one configuration with our library in this process: one native call per training step (NativeModel.TrainStep,
-/// with the last good weights kept, as the trainer's loop does), one call for a whole generation (NativeGenerator.Next). Data is read before timing.
+/// Runs one configuration with our library in this process: one engine call per training step (LanguageModelEngine.TrainStep,
+/// with the last good weights kept, as the trainer's loop does), one call for a whole generation (GenerationSession.Next). Data is read before timing.
 /// </summary>
 public static class OurWorker
 {
@@ -21,17 +22,17 @@ public static class OurWorker
         };
     }
 
-    private static NativeModel CreateModel(BenchSpec s)
+    private static LanguageModelEngine CreateModel(BenchSpec s)
     {
         var family = s.Family switch
         {
-            "rnn_tanh" => NativeFamily.RnnTanh,
-            "gru" => NativeFamily.Gru,
-            "lstm" => NativeFamily.Lstm,
-            "transformer" => NativeFamily.Transformer,
+            "rnn_tanh" => ModelFamily.RnnTanh,
+            "gru" => ModelFamily.Gru,
+            "lstm" => ModelFamily.Lstm,
+            "transformer" => ModelFamily.Transformer,
             _ => throw new ArgumentException($"unknown family {s.Family}"),
         };
-        var config = new NativeModelConfig
+        var config = new ModelSettings
         {
             Family = (int)family,
             NumLayers = s.Layers,
@@ -47,14 +48,14 @@ public static class OurWorker
             IgnoreIndex = s.IgnoreIndex,
             Seed = s.Seed,
         };
-        return NativeModel.Create(config, "cpu");
+        return LanguageModelEngine.Create(config, "cpu");
     }
 
     private static BenchResult Train(BenchSpec s)
     {
         var batches = DataPreparation.ReadBatches(s.DataFile);
         using var model = CreateModel(s);
-        model.SetOptimizer(new NativeOptimizerConfig { Type = 1, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f });
+        model.SetOptimizer(new OptimizerSettings { Type = 1, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f });
         model.KeepLastGoodWeights(true); // as the trainer does: each step also keeps the weights it started from
         double firstLoss = double.NaN, lastLoss = double.NaN;
         long tokens = 0, positions = 0;
@@ -63,7 +64,7 @@ public static class OurWorker
         {
             if (i == s.Warmup) clock.Start();
             var b = batches[i];
-            var options = new NativeStepOptions
+            var options = new StepSettings
             {
                 LearningRate = s.LearningRate,
                 ClipNorm = s.Clip,
@@ -87,11 +88,11 @@ public static class OurWorker
     {
         var prompts = DataPreparation.ReadPrompts(s.DataFile);
         using var model = CreateModel(s);
-        var sampling = new NativeSampling { Temperature = 1f, TopK = 0, TopP = 1f, Seed = s.Seed };
+        var sampling = new SamplingSettings { Temperature = 1f, TopK = 0, TopP = 1f, Seed = s.Seed };
         var tokens = new long[s.GenerateTokens * prompts.Length];
         void Once(int count)
         {
-            using var generator = NativeGenerator.Create(model, prompts, sampling, default);
+            using var generator = GenerationSession.Create(model, prompts, sampling, default);
             generator.Next(count, -1, tokens.AsSpan(0, count * prompts.Length));
         }
         for (int i = 0; i < s.Warmup; i++) Once(Math.Min(s.GenerateTokens, 50));
@@ -102,19 +103,24 @@ public static class OurWorker
         return Result(s, clock.Elapsed.TotalSeconds, generated, generated);
     }
 
-    private static unsafe BenchResult Peak(BenchSpec s)
+    /// <summary>The machine's matrix-multiply peak: n x n float32 products with torch.mm under the library's thread settings.</summary>
+    private static BenchResult Peak(BenchSpec s)
     {
-        NativeLibraryLoader.EnsureInitialized();
-        var handle = NativeLibrary.Load(Path.Combine(AppContext.BaseDirectory, NativeLibraryLoader.FileName));
-        if (!NativeLibrary.TryGetExport(handle, "slm_benchmark_matmul", out var export))
-            return Result(s, 0, 0, 0) with { Note = "slm_benchmark_matmul not in this native library" };
-        var matmul = (delegate* unmanaged<long, int, double*, int>)export;
-        double seconds;
+        using var scope = torch.NewDisposeScope();
+        var a = torch.randn(s.MatmulSize, s.MatmulSize);
+        var b = torch.randn(s.MatmulSize, s.MatmulSize);
+        for (int i = 0; i < 2; i++) Multiply(); // warm-up
         int iterations = s.Steps;
-        if (matmul(s.MatmulSize, 2, &seconds) != 0) throw new InvalidOperationException("slm_benchmark_matmul failed");
-        if (matmul(s.MatmulSize, iterations, &seconds) != 0) throw new InvalidOperationException("slm_benchmark_matmul failed");
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < iterations; i++) Multiply();
+        double seconds = clock.Elapsed.TotalSeconds;
         double n = s.MatmulSize;
         return Result(s, seconds, 0, 0) with { Gflops = 2 * n * n * n * iterations / seconds / 1e9 };
+
+        void Multiply()
+        {
+            using var product = torch.mm(a, b);
+        }
     }
 
     private static BenchResult Result(BenchSpec s, double seconds, long tokens, long positions) => new()

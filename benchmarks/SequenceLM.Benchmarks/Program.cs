@@ -80,17 +80,17 @@ internal sealed class Harness(HarnessOptions o)
     {
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         var (pythonOk, pythonNote) = CheckPython();
-        Console.WriteLine($"SequenceLM benchmarks ({(o.Quick ? "quick" : "full")}): libtorch {TorchRuntime.TorchVersion} via our library, " +
+        Console.WriteLine($"SequenceLM benchmarks ({(o.Quick ? "quick" : "full")}): TorchSharp libtorch {TorchRuntime.TorchVersion} via our library, " +
                           $"{(pythonOk ? "PyTorch " + pythonNote : Unavailable + " (" + pythonNote + ")")}; load average {load} at start");
         if (!o.Quick && double.Parse(load, CultureInfo.InvariantCulture) >= 0.5)
             Console.WriteLine($"warning: load average {load} >= 0.5: other work shares the CPU, timings are not clean");
 
-        // Matrix-multiply peak of the machine, measured with libtorch: through our library (OpenBLAS pinned to one thread,
-        // as for every benchmark) and through PyTorch with one and with two OpenBLAS threads.
+        // Matrix-multiply peak of the machine: torch.mm through our library (TorchSharp's libtorch, MKL) and through
+        // PyTorch with one and with two OpenBLAS threads.
         var peak = new BenchSpec { Name = "peak", Task = "peak", MatmulSize = o.Quick ? 256 : 2048, Steps = o.Quick ? 3 : 20 };
         var peaks = new List<(string What, double Gflops)>();
         var ourPeak = RunSide("ours", Write(peak, "peak"), null);
-        if (ourPeak?.Gflops > 0) peaks.Add(("libtorch via SequenceLM, OpenBLAS 1 thread", ourPeak.Gflops));
+        if (ourPeak?.Gflops > 0) peaks.Add(("TorchSharp libtorch via SequenceLM", ourPeak.Gflops));
         if (pythonOk)
         {
             foreach (var blas in new[] { 1, 2 })
@@ -241,8 +241,8 @@ internal sealed class Harness(HarnessOptions o)
         var sb = new StringBuilder();
         sb.AppendLine($"## Results ({(o.Quick ? "quick" : "full")} run, {DateTime.Now:yyyy-MM-dd HH:mm})").AppendLine();
         sb.AppendLine($"- CPU: {CpuModel()}, {Environment.ProcessorCount} cores; memory {MemoryGiB():F1} GiB");
-        sb.AppendLine($"- libtorch {TorchRuntime.TorchVersion} (ours); {(pythonOk ? "PyTorch " + pythonNote : Unavailable)}; " +
-                      "OpenBLAS 1 thread, 2 intra-op threads on both sides");
+        sb.AppendLine($"- TorchSharp libtorch {TorchRuntime.TorchVersion} (ours); {(pythonOk ? "PyTorch " + pythonNote : Unavailable)}; " +
+                      "PyTorch with OpenBLAS 1 thread; 2 intra-op threads on both sides");
         sb.AppendLine($"- load average {load} at start, {endLoad} at end");
         foreach (var p in peaks) sb.AppendLine($"- matmul peak: {p.Gflops:F1} GFLOP/s ({p.What})");
         sb.AppendLine($"- GFLOP/s percentages are of {machinePeak:F1} GFLOP/s").AppendLine();

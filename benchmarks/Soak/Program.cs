@@ -3,7 +3,7 @@ using Microsoft.ML.SequenceLM;
 
 // Soak: trains a small GRU for N steps and generates M tokens in one process, sampling resident memory (VmRSS) every
 // 500 steps and every 10,000 tokens, then prints the series and whether memory stayed flat after warm-up.
-// Usage: dotnet run -c Release --project benchmarks/Soak -p:SkipNativeBuild=true -- [steps=10000] [tokens=100000] [corpus path]
+// Usage: dotnet run -c Release --project benchmarks/Soak -- [steps=10000] [tokens=100000] [corpus path]
 int steps = args.Length > 0 ? int.Parse(args[0]) : 10_000;
 int tokens = args.Length > 1 ? int.Parse(args[1]) : 100_000;
 string corpus = args.Length > 2 ? args[2] : Path.Combine(FindRepoRoot(), "..", "shared", "data", "timemachine.txt");

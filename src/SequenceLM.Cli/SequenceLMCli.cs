@@ -97,7 +97,7 @@ public static class SequenceLMCli
             console.Error.WriteLine($"error: {message}");
             if (verbose) console.Error.WriteLine(e.ToString());
             else if (code == ExitCodes.Failure && e is not (CliException or IOException or UnauthorizedAccessException or ModelFormatException
-                         or InvalidCorpusException or NativeLibraryMissingException or DeviceUnavailableException))
+                         or InvalidCorpusException or TorchRuntimeMissingException or DeviceUnavailableException))
                 console.Error.WriteLine("       (run with --verbose for details)");
             return code;
         }

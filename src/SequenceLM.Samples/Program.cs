@@ -33,7 +33,7 @@ try
     sample.Run(rest);
     return 0;
 }
-catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException or NativeLibraryMissingException
+catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException or TorchRuntimeMissingException
                               or InvalidCorpusException or ModelFormatException)
 {
     Console.Error.WriteLine($"error: {e.Message}");

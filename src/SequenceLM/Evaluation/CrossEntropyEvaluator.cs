@@ -1,4 +1,4 @@
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Models;
 using Microsoft.ML.SequenceLM.Trainers;
 
 namespace Microsoft.ML.SequenceLM.Evaluation;
@@ -9,7 +9,7 @@ namespace Microsoft.ML.SequenceLM.Evaluation;
 /// </summary>
 internal static class CrossEntropyEvaluator
 {
-    public static (double LossSum, long Tokens) Run(NativeModel model, ITrainingBatchSource source, bool carryState,
+    public static (double LossSum, long Tokens) Run(LanguageModelEngine model, ITrainingBatchSource source, bool carryState,
         int maximumBatches = 0, double[]? positionLoss = null, long[]? positionCount = null, CancellationToken cancel = default)
     {
         model.ResetState(training: false, evaluation: true);
@@ -33,7 +33,7 @@ internal static class CrossEntropyEvaluator
         return (sum, tokens);
     }
 
-    private static (double, long) EvaluateWithPositions(NativeModel model, TokenBatch batch, bool carry, double[] positionLoss, long[] positionCount)
+    private static (double, long) EvaluateWithPositions(LanguageModelEngine model, TokenBatch batch, bool carry, double[] positionLoss, long[] positionCount)
     {
         var loss = new double[batch.SequenceLength];
         var count = new long[batch.SequenceLength];

@@ -16,7 +16,7 @@ public sealed partial class LanguageModelCatalog
     {
         var parts = ModelParts.Of(model);
         var (source, carry) = EvaluationSource(parts, data, options ?? new EvaluationOptions());
-        var (sum, tokens) = CrossEntropyEvaluator.Run(parts.Model.NativeModel, source, carry);
+        var (sum, tokens) = CrossEntropyEvaluator.Run(parts.Model.Engine, source, carry);
         if (tokens == 0) throw new InvalidCorpusException("The evaluation data holds no tokens to score.");
         return new LanguageModelMetrics(sum / tokens, tokens);
     }
@@ -38,7 +38,7 @@ public sealed partial class LanguageModelCatalog
         };
         var loss = new double[steps];
         var count = new long[steps];
-        CrossEntropyEvaluator.Run(parts.Model.NativeModel, source, carry, positionLoss: loss, positionCount: count);
+        CrossEntropyEvaluator.Run(parts.Model.Engine, source, carry, positionLoss: loss, positionCount: count);
         return loss.Select((l, t) => count[t] > 0 ? l / count[t] : double.NaN).ToArray();
     }
 
@@ -58,7 +58,7 @@ public sealed partial class LanguageModelCatalog
         int used = 0;
         foreach (var batch in TokenWindows.Sequential(stream, 1, steps, rand: null))
         {
-            var n = parts.Model.NativeModel.HiddenGradientNorms(batch.Inputs, batch.Targets, 1, steps);
+            var n = parts.Model.Engine.HiddenGradientNorms(batch.Inputs, batch.Targets, 1, steps);
             for (int t = 0; t < steps; t++) norms[t] += n[t];
             if (++used >= windows) break;
         }

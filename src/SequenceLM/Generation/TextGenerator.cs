@@ -1,5 +1,5 @@
 using System.Text;
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Models;
 
 namespace Microsoft.ML.SequenceLM.Generation;
 
@@ -9,10 +9,10 @@ namespace Microsoft.ML.SequenceLM.Generation;
 /// </summary>
 internal sealed class TextGenerator
 {
-    private readonly NativeModel _model;
+    private readonly LanguageModelEngine _model;
     private readonly TokenCodec _codec;
 
-    public TextGenerator(NativeModel model, TokenCodec codec)
+    public TextGenerator(LanguageModelEngine model, TokenCodec codec)
     {
         _model = model;
         _codec = codec;
@@ -30,7 +30,7 @@ internal sealed class TextGenerator
         var rows = prompts.Select(p => new RowState(_codec.PromptText(p), p)).ToArray();
         if (rows.Length == 0 || options.MaxTokens == 0)
             return rows.Select(ToSample).ToArray();
-        using var generator = NativeGenerator.Create(_model, rows.Select(r => r.PromptKeys).ToArray(), Sampling(options), _codec.BannedKeys);
+        using var generator = GenerationSession.Create(_model, rows.Select(r => r.PromptKeys).ToArray(), Sampling(options), _codec.BannedKeys);
         long stop = StopKey(options);
         bool checkEachToken = options.StopStrings.Count > 0;
         int chunk = checkEachToken ? 1 : options.MaxTokens;
@@ -61,7 +61,7 @@ internal sealed class TextGenerator
         var row = new RowState(_codec.PromptText(promptKeys), promptKeys);
         if (options.IncludePrompt && row.Prompt.Length > 0) yield return row.Prompt;
         if (options.MaxTokens == 0) yield break;
-        using var generator = NativeGenerator.Create(_model, new[] { row.PromptKeys }, Sampling(options), _codec.BannedKeys);
+        using var generator = GenerationSession.Create(_model, new[] { row.PromptKeys }, Sampling(options), _codec.BannedKeys);
         long stop = StopKey(options);
         var token = new long[1];
         for (int produced = 0; produced < options.MaxTokens && !row.Done; produced++)
@@ -75,7 +75,7 @@ internal sealed class TextGenerator
         if (rest.Length > 0) yield return rest;
     }
 
-    private static NativeSampling Sampling(GenerationOptions o) => new()
+    private static SamplingSettings Sampling(GenerationOptions o) => new()
     {
         Temperature = o.Temperature,
         TopK = o.TopK,

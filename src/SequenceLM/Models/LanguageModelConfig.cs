@@ -1,4 +1,4 @@
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Models;
 
 namespace Microsoft.ML.SequenceLM;
 
@@ -23,16 +23,9 @@ public sealed record LanguageModelConfig
 
     public bool IsRecurrent => Family != ModelFamily.Transformer;
 
-    internal NativeModelConfig ToNative(ulong seed) => new()
+    internal ModelSettings ToEngineSettings(ulong seed) => new()
     {
-        Family = (int)(Family switch
-        {
-            ModelFamily.RnnTanh => NativeFamily.RnnTanh,
-            ModelFamily.RnnRelu => NativeFamily.RnnRelu,
-            ModelFamily.Gru => NativeFamily.Gru,
-            ModelFamily.Lstm => NativeFamily.Lstm,
-            _ => NativeFamily.Transformer,
-        }),
+        Family = (int)Family,
         NumLayers = NumberOfLayers,
         VocabSize = VocabularySize,
         EmbeddingSize = EmbeddingSize,
@@ -47,7 +40,7 @@ public sealed record LanguageModelConfig
         Seed = seed,
     };
 
-    /// <summary>The family's name as the native layer and the PyTorch verification script spell it.</summary>
+    /// <summary>The family's name as the PyTorch verification script spells it.</summary>
     public string FamilyName => Family switch
     {
         ModelFamily.RnnTanh => "rnn_tanh",

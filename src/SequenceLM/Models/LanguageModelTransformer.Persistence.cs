@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Models;
 using Microsoft.ML.SequenceLM.Trainers;
 
 namespace Microsoft.ML.SequenceLM;
@@ -46,7 +46,7 @@ public sealed partial class LanguageModelTransformer : ISaveableTransformer
             throw context.Corrupt($"'{WeightsEntry}' has {weightBytes} bytes but a {config.Family} model of this configuration needs about {expectedBytes}.");
         var weights = ReadWeights(context, weightBytes);
 
-        var model = NativeModel.Create(config.ToNative(seed: 0), "auto");
+        var model = LanguageModelEngine.Create(config.ToEngineSettings(seed: 0), "auto");
         try
         {
             model.WriteTensors(TensorKind.Parameters, weights);

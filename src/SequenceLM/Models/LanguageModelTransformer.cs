@@ -1,6 +1,5 @@
 using Microsoft.ML.SequenceLM.Generation;
 using Microsoft.ML.SequenceLM.Models;
-using Microsoft.ML.SequenceLM.Native;
 
 namespace Microsoft.ML.SequenceLM;
 
@@ -19,10 +18,10 @@ public sealed partial class LanguageModelTransformer : ITransformer, ISingleRowM
     /// <summary>Prompts generated together by <see cref="Transform"/>.</summary>
     public const int GenerationBatchSize = 32;
 
-    private readonly NativeModel _model;
+    private readonly LanguageModelEngine _model;
     private readonly TextGenerator _generator;
 
-    internal LanguageModelTransformer(NativeModel model, LanguageModelConfig config, Vocabulary vocabulary, WindowOptions windows,
+    internal LanguageModelTransformer(LanguageModelEngine model, LanguageModelConfig config, Vocabulary vocabulary, WindowOptions windows,
         string inputColumnName, TrainingHistory history, bool sampleUnknown)
     {
         _model = model;
@@ -48,7 +47,7 @@ public sealed partial class LanguageModelTransformer : ITransformer, ISingleRowM
     /// <summary>Where the weights live, e.g. "cpu" or "cuda:0".</summary>
     public string Device => _model.Device;
 
-    internal NativeModel NativeModel => _model;
+    internal LanguageModelEngine Engine => _model;
 
     /// <summary>Per-row models: fingerprints of the training and validation rows, for <see cref="GeneratedSample.Origin"/>.</summary>
     internal Generation.RowRegistry? TrainingRows

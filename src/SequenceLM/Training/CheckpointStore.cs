@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Models;
 
 namespace Microsoft.ML.SequenceLM.Trainers;
 
@@ -16,7 +16,7 @@ internal static class CheckpointStore
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static void Write(string directory, TrainingCheckpoint checkpoint, NativeModel model, IReadOnlyList<NamedTensor>? best,
+    public static void Write(string directory, TrainingCheckpoint checkpoint, LanguageModelEngine model, IReadOnlyList<NamedTensor>? best,
         LanguageModelConfig config, byte[] preprocessing, bool stateful)
     {
         Directory.CreateDirectory(directory);
@@ -67,7 +67,7 @@ internal static class CheckpointStore
     public static byte[] ReadPreprocessing(string folder) => File.ReadAllBytes(Path.Combine(folder, "preprocessing.bin"));
 
     /// <summary>Loads weights and optimizer state into <paramref name="model"/>; returns the best weights, if saved.</summary>
-    public static IReadOnlyList<NamedTensor>? Restore(string folder, NativeModel model)
+    public static IReadOnlyList<NamedTensor>? Restore(string folder, LanguageModelEngine model)
     {
         model.WriteTensors(TensorKind.Parameters, SafeTensors.Read(File.ReadAllBytes(Path.Combine(folder, "weights.safetensors"))));
         var optimizerBytes = File.ReadAllBytes(Path.Combine(folder, "optimizer.safetensors"));

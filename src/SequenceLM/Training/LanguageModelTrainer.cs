@@ -1,4 +1,4 @@
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Models;
 using Microsoft.ML.SequenceLM.Trainers;
 
 namespace Microsoft.ML.SequenceLM;
@@ -47,7 +47,7 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
                 corpus.Train.TokenCount);
         bool stateful = _options is RecurrentOptions { Stateful: true } && corpus.Windows.Mode == WindowMode.Sequential;
 
-        var model = NativeModel.Create(config.ToNative((ulong)seed), _options.Device);
+        var model = LanguageModelEngine.Create(config.ToEngineSettings((ulong)seed), _options.Device);
         try
         {
             if (initialModel != null) model.WriteTensors(TensorKind.Parameters, initialModel.GetWeights());
@@ -79,7 +79,7 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
         }
     }
 
-    private static (TrainingCheckpoint, IReadOnlyList<NamedTensor>?, IReadOnlyList<NamedTensor>?) Resume(string directory, NativeModel model, LanguageModelConfig config,
+    private static (TrainingCheckpoint, IReadOnlyList<NamedTensor>?, IReadOnlyList<NamedTensor>?) Resume(string directory, LanguageModelEngine model, LanguageModelConfig config,
         Vocabulary vocabulary)
     {
         var folder = CheckpointStore.Latest(directory);
@@ -94,7 +94,7 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
         return (CheckpointStore.ReadState(folder), best, CheckpointStore.ReadTrainingState(folder));
     }
 
-    private static NativeOptimizerConfig OptimizerConfig(LanguageModelTrainerOptions o) => new()
+    private static OptimizerSettings OptimizerConfig(LanguageModelTrainerOptions o) => new()
     {
         Type = o.Optimizer switch { OptimizerKind.Sgd => 0, OptimizerKind.Adam => 1, _ => 2 },
         Momentum = o.Momentum,

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.SequenceLM.Evaluation;
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Models;
 
 namespace Microsoft.ML.SequenceLM.Trainers;
 
@@ -10,7 +10,7 @@ namespace Microsoft.ML.SequenceLM.Trainers;
 /// </summary>
 internal sealed class TrainingLoop
 {
-    private readonly NativeModel _model;
+    private readonly LanguageModelEngine _model;
     private readonly LanguageModelTrainerOptions _options;
     private readonly ITrainingBatchSource _train;
     private readonly ITrainingBatchSource? _validation;
@@ -18,7 +18,7 @@ internal sealed class TrainingLoop
     private readonly bool _stateful;
     private readonly Func<TrainingCheckpoint, IReadOnlyList<NamedTensor>?, Task>? _writeCheckpoint;
 
-    public TrainingLoop(NativeModel model, LanguageModelTrainerOptions options, ITrainingBatchSource train,
+    public TrainingLoop(LanguageModelEngine model, LanguageModelTrainerOptions options, ITrainingBatchSource train,
         ITrainingBatchSource? validation, int seed, bool stateful, Func<TrainingCheckpoint, IReadOnlyList<NamedTensor>?, Task>? writeCheckpoint)
     {
         _model = model;
@@ -79,7 +79,7 @@ internal sealed class TrainingLoop
                 if (resumeState != null && epoch == state.Epoch && batchIndex == state.BatchInEpoch + 1)
                     _model.WriteTrainingState(resumeState);
                 float lr = scheduler.RateAt(step);
-                var stepOptions = new NativeStepOptions
+                var stepOptions = new StepSettings
                 {
                     LearningRate = lr,
                     ClipNorm = o.GradientClipNorm,

@@ -1,4 +1,4 @@
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Models;
 using Xunit.Abstractions;
 
 namespace Microsoft.ML.SequenceLM.Tests.Generation;

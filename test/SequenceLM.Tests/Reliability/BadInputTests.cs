@@ -1,14 +1,14 @@
 using System.IO.Compression;
 using System.Text;
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Models;
 using Microsoft.ML.SequenceLM.Tests.SaveVictim;
 using Xunit.Abstractions;
 
 namespace Microsoft.ML.SequenceLM.Tests.Reliability;
 
 /// <summary>
-/// Bad input gives a typed exception whose message names the problem and the fix, never a crash. (A missing native
-/// library is covered by NativeModelTests.MissingNativeLibraryNamesTheFileAndTheInstallCommand.)
+/// Bad input gives a typed exception whose message names the problem and the fix, never a crash. (A missing libtorch
+/// runtime is covered by LanguageModelEngineTests.MissingTorchRuntimeNamesThePackagesToAdd.)
 /// </summary>
 public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedModel>
 {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.ML.SequenceLM.Native;
+using Microsoft.ML.SequenceLM.Models;
 using Xunit.Abstractions;
 
 namespace Microsoft.ML.SequenceLM.Tests.Verification;
@@ -64,10 +64,10 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         File.WriteAllBytes(Path.Combine(folder, "logits.bin"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(logits.AsSpan()).ToArray());
 
         // Two Adam steps with clipping from the exported weights, on a fresh native model holding them.
-        using var twin = NativeModel.Create(lm.Config.ToNative(seed: 0), "cpu");
+        using var twin = LanguageModelEngine.Create(lm.Config.ToEngineSettings(seed: 0), "cpu");
         twin.WriteTensors(TensorKind.Parameters, lm.GetWeights());
-        twin.SetOptimizer(new NativeOptimizerConfig { Type = 2, Beta1 = 0.9f, Beta2 = 0.99f, Eps = 1e-8f, WeightDecay = 0.01f });
-        var step = new NativeStepOptions { LearningRate = 0.001f, ClipNorm = 0.5f };
+        twin.SetOptimizer(new OptimizerSettings { Type = 2, Beta1 = 0.9f, Beta2 = 0.99f, Eps = 1e-8f, WeightDecay = 0.01f });
+        var step = new StepSettings { LearningRate = 0.001f, ClipNorm = 0.5f };
         var (loss1, norm1) = twin.TrainStep(batch.Inputs, batch.Targets, b, t, step);
         var (loss2, _) = twin.TrainStep(batch.Inputs, batch.Targets, b, t, step);
         File.WriteAllBytes(Path.Combine(folder, "weights_after.safetensors"), SafeTensors.ToBytes(twin.ReadTensors(TensorKind.Parameters)));
@@ -79,7 +79,7 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         }));
         if (lm.Config.IsRecurrent)
             File.WriteAllText(Path.Combine(folder, "hidden_gradient_norms.json"),
-                JsonSerializer.Serialize(lm.NativeModel.HiddenGradientNorms(batch.Inputs, batch.Targets, b, t)));
+                JsonSerializer.Serialize(lm.Engine.HiddenGradientNorms(batch.Inputs, batch.Targets, b, t)));
 
         // What PyTorch will read must be what we hold: the safetensors file round-trips to the same tensors.
         var written = SafeTensors.Read(File.ReadAllBytes(Path.Combine(folder, "weights.safetensors")));

@@ -1,0 +1,32 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SequenceLM.Models;
+
+/// <summary>
+/// The output layer, hidden [.., H] to logits [.., V]: head.weight [V, H] and head.bias [V]. With tied weights there
+/// is no head.weight: the embedding matrix is passed in instead (as in word_language_model and nanoGPT).
+/// </summary>
+internal sealed class OutputHead : nn.Module<Tensor, Tensor?, Tensor>
+{
+    private readonly Parameter? weight;
+    private readonly Parameter bias;
+
+    public OutputHead(long hidden, long vocab, bool tied) : base("head")
+    {
+        weight = tied ? null : new Parameter(empty(vocab, hidden));
+        bias = new Parameter(empty(vocab));
+        using (no_grad())
+        {
+            // torch.nn.Linear's default initialisation
+            if (weight is not null) nn.init.kaiming_uniform_(weight, Math.Sqrt(5));
+            double bound = 1 / Math.Sqrt(hidden);
+            nn.init.uniform_(bias, -bound, bound);
+        }
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, Tensor? tiedWeight) =>
+        nn.functional.linear(x, weight ?? tiedWeight ?? throw new InvalidOperationException("A tied head needs the embedding matrix."), bias);
+}

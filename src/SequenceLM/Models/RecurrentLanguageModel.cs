@@ -1,0 +1,113 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SequenceLM.Models;
+
+/// <summary>
+/// Embedding (or one-hot) -> dropout -> stacked nn.RNN (tanh, relu) / nn.GRU / nn.LSTM -> dropout -> linear head, with
+/// optional weight tying; PyTorch's word_language_model. Parameter names: embedding.weight, rnn.weight_ih_l0, ...,
+/// head.weight, head.bias.
+/// </summary>
+internal sealed class RecurrentLanguageModel : LanguageModel
+{
+    private readonly Embedding? embedding;
+    private readonly nn.Module rnn;
+    private readonly Dropout dropout;
+    private readonly OutputHead head;
+
+    private readonly ModelFamily _family;
+    private readonly long _vocab;
+
+    public RecurrentLanguageModel(in ModelSettings c) : base("recurrent", c)
+    {
+        _family = c.ModelFamily;
+        _vocab = c.VocabSize;
+        bool tied = c.TieWeights != 0;
+        long input = c.EmbeddingSize > 0 ? c.EmbeddingSize : c.VocabSize;
+        if (c.EmbeddingSize > 0)
+        {
+            embedding = nn.Embedding(c.VocabSize, c.EmbeddingSize);
+            // Tied weights also serve as the output layer, where N(0, 1) would give huge initial logits; this is the
+            // range PyTorch's word_language_model example uses.
+            if (tied)
+                using (no_grad())
+                    nn.init.uniform_(embedding.weight!, -0.1, 0.1);
+        }
+        // Dropout between layers only exists with more than one layer (PyTorch warns otherwise).
+        double between = c.NumLayers > 1 ? c.Dropout : 0.0;
+        rnn = _family switch
+        {
+            ModelFamily.RnnTanh => nn.RNN(input, c.HiddenSize, c.NumLayers, nn.NonLinearities.Tanh, batchFirst: true, dropout: between),
+            ModelFamily.RnnRelu => nn.RNN(input, c.HiddenSize, c.NumLayers, nn.NonLinearities.ReLU, batchFirst: true, dropout: between),
+            ModelFamily.Gru => nn.GRU(input, c.HiddenSize, c.NumLayers, batchFirst: true, dropout: between),
+            _ => nn.LSTM(input, c.HiddenSize, c.NumLayers, batchFirst: true, dropout: between),
+        };
+        dropout = nn.Dropout(c.Dropout);
+        head = new OutputHead(c.HiddenSize, c.VocabSize, tied);
+        RegisterComponents();
+    }
+
+    public override (Tensor Logits, Tensor? Loss) forward(Tensor tokens, Tensor? targets)
+    {
+        var (logits, loss, _) = forward(tokens, targets, null);
+        return (logits, loss);
+    }
+
+    /// <summary>Runs from <paramref name="state"/> (zeros when null) and also returns the final state.</summary>
+    public (Tensor Logits, Tensor? Loss, RecurrentState State) forward(Tensor tokens, Tensor? targets, RecurrentState? state)
+    {
+        var (output, next) = Recur(Embed(tokens), state);
+        var logits = Logits(output);
+        return (logits, targets is null ? null : SequenceLoss(logits, targets), next);
+    }
+
+    internal Tensor Embed(Tensor tokens) => embedding is not null
+        ? dropout.forward(embedding.forward(tokens))
+        : nn.functional.one_hot(tokens, _vocab).to(ScalarType.Float32);
+
+    internal Tensor Logits(Tensor hidden) => head.forward(dropout.forward(hidden), embedding?.weight);
+
+    private (Tensor Output, RecurrentState State) Recur(Tensor x, RecurrentState? state)
+    {
+        switch (rnn)
+        {
+            case LSTM lstm:
+                var (output, h, c) = lstm.forward(x, state is null ? null : (state.H, state.C!));
+                return (output, new RecurrentState(h, c));
+            case GRU gru:
+                var (gruOutput, gruH) = gru.forward(x, state?.H);
+                return (gruOutput, new RecurrentState(gruH, null));
+            default:
+                var (rnnOutput, rnnH) = ((RNN)rnn).forward(x, state?.H);
+                return (rnnOutput, new RecurrentState(rnnH, null));
+        }
+    }
+
+    /// <summary>
+    /// The top layer's hidden state after each step, [B, H] each, computed one step at a time with the cells'
+    /// formulas, so that gradients with respect to each of them can be taken (the fused modules do not expose them).
+    /// </summary>
+    internal IReadOnlyList<Tensor> TopStates(Tensor x)
+    {
+        var weights = rnn.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        int layers = weights.Count / 4;
+        long batch = x.size(0), hidden = weights["weight_hh_l0"].size(1);
+        var h = Enumerable.Range(0, layers).Select(_ => zeros(batch, hidden, x.dtype, x.device)).ToArray();
+        var c = Enumerable.Range(0, layers).Select(_ => zeros(batch, hidden, x.dtype, x.device)).ToArray();
+        var tops = new List<Tensor>();
+        for (long t = 0; t < x.size(1); t++)
+        {
+            var input = x.select(1, t);
+            for (int l = 0; l < layers; l++)
+            {
+                var w = new RecurrentCell.Weights(weights[$"weight_ih_l{l}"], weights[$"weight_hh_l{l}"],
+                    weights[$"bias_ih_l{l}"], weights[$"bias_hh_l{l}"]);
+                (h[l], c[l]) = RecurrentCell.Step(_family, input, h[l], c[l], w);
+                input = h[l];
+            }
+            tops.Add(h[layers - 1]);
+        }
+        return tops;
+    }
+}
