@@ -48,8 +48,8 @@ internal sealed partial class LanguageModelEngine
             }
             var losses = _core.Net.SequenceLoss(logits, y, nn.Reduction.None).view(batch, steps);
             var counted = Settings.IgnoreIndex >= 0 ? y.ne(Settings.IgnoreIndex) : ones_like(y, ScalarType.Bool);
-            var lossByPosition = losses.to(ScalarType.Float64).sum(0).cpu().data<double>().ToArray();
-            var countByPosition = counted.sum(0, type: ScalarType.Int64).cpu().data<long>().ToArray();
+            var lossByPosition = losses.to(ScalarType.Float64).sum(0L).cpu().data<double>().ToArray();
+            var countByPosition = counted.sum(0L, type: ScalarType.Int64).cpu().data<long>().ToArray();
             double sum = 0;
             long count = 0;
             for (int t = 0; t < steps; t++)
