@@ -1,34 +1,26 @@
 #!/usr/bin/env bash
-# Packs Microsoft.ML.SequenceLM (managed assembly, XML docs, native library under runtimes/linux-x64/native/, README,
-# license) and the sequencelm command-line tool into artifacts/packages/, then lists what the library package holds.
-# Usage: bash build/pack.sh [--native] [extra dotnet pack arguments]
-#   --native   rebuild the native layer if its sources changed (default: use artifacts/native/libSequenceLMNative.so).
+# Packs Microsoft.ML.SequenceLM (managed assembly, XML docs, README, license; TorchSharp as a dependency) and the
+# sequencelm command-line tool into artifacts/packages/, then lists what the library package holds.
+# Usage: bash build/pack.sh [extra dotnet pack arguments]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-
-skip_native=true
-if [[ "${1:-}" == "--native" ]]; then skip_native=false; shift; fi
-if [[ "$skip_native" == true && ! -f artifacts/native/libSequenceLMNative.so ]]; then
-  echo "error: artifacts/native/libSequenceLMNative.so is missing; run 'bash build/pack.sh --native' (needs libtorch-dev, cmake, g++)." >&2
-  exit 1
-fi
 
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -1)
 mkdir -p artifacts/packages
 projects=(src/SequenceLM/SequenceLM.csproj)
 [[ -f src/SequenceLM.Cli/SequenceLM.Cli.csproj ]] && projects+=(src/SequenceLM.Cli/SequenceLM.Cli.csproj)
 for project in "${projects[@]}"; do
-  dotnet pack "$project" -c Release -nologo -v q -p:SkipNativeBuild=$skip_native -o artifacts/packages "$@"
+  dotnet pack "$project" -c Release -nologo -v q -o artifacts/packages "$@"
 done
 
 package="artifacts/packages/Microsoft.ML.SequenceLM.$version.nupkg"
 [[ -f "$package" ]] || { echo "error: $package was not produced" >&2; exit 1; }
-# The package must hold the assembly, its XML docs, the native library, the readme and the license.
+# The package must hold the assembly, its XML docs, the readme and the license.
 contents=$(unzip -Z1 "$package")
 for entry in lib/net10.0/Microsoft.ML.SequenceLM.dll lib/net10.0/Microsoft.ML.SequenceLM.xml \
-             runtimes/linux-x64/native/libSequenceLMNative.so README.md LICENSE; do
+             README.md LICENSE; do
   grep -qx "$entry" <<<"$contents" || { echo "error: $package lacks $entry" >&2; exit 1; }
 done
 echo "Packed (version $version):"

@@ -9,7 +9,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-unset SEQUENCELM_NATIVE_DIR   # the native library must come from the package, not from an override
 
 pack=true keep=false
 for a in "$@"; do
@@ -56,6 +55,7 @@ cat > "$app/Consumer.csproj" <<XML
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="Microsoft.ML.SequenceLM" Version="[$version]" />
+    <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
   </ItemGroup>
 </Project>
 XML
@@ -103,23 +103,20 @@ timed() { local t0=$SECONDS; "$@"; echo "   ($((SECONDS - t0)) s)"; }
 cd "$app"
 step "restore Microsoft.ML.SequenceLM $version from $feed into $work/packages"
 timed dotnet restore --configfile "$work/NuGet.config" -v q
+NUGET_PACKAGES="$work/packages" bash "$root/build/debian12/make-torchsharp-load.sh"   # Debian 12 only
 resolved="$work/packages/microsoft.ml.sequencelm/$version"
-[[ -f "$resolved/runtimes/linux-x64/native/libSequenceLMNative.so" ]] || { echo "error: restored package lacks the native library" >&2; exit 1; }
 [[ "$(sha256sum < "$resolved/microsoft.ml.sequencelm.$version.nupkg")" == "$(sha256sum < "$feed/Microsoft.ML.SequenceLM.$version.nupkg")" ]] \
   || { echo "error: the restored package is not the one just packed" >&2; exit 1; }
 
 step "dotnet run"
 timed dotnet run --no-restore -c Release
-ls bin/Release/net10.0/runtimes/linux-x64/native/libSequenceLMNative.so >/dev/null
 
 step "dotnet publish (portable) + run"
 timed dotnet publish --no-restore -c Release -o "$work/publish" -v q -nologo
-ls "$work/publish/runtimes/linux-x64/native/libSequenceLMNative.so" >/dev/null
 (cd / && timed dotnet "$work/publish/Consumer.dll")
 
 step "dotnet publish -r linux-x64 (framework-dependent) + run the apphost"
 timed dotnet publish -c Release -r linux-x64 --self-contained false --configfile "$work/NuGet.config" -o "$work/publish-linux-x64" -v q -nologo
-ls "$work/publish-linux-x64/libSequenceLMNative.so" >/dev/null
 (cd / && timed "$work/publish-linux-x64/Consumer")
 
 if [[ -f "$feed/Microsoft.ML.SequenceLM.Cli.$version.nupkg" ]]; then
