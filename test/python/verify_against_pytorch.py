@@ -10,10 +10,10 @@ A case folder holds:
   logits.bin           float32 [B, T, V] from slm_forward_logits
   loss.json            optional: {"first_step_loss", "lr", "optimizer", "clip_norm", ...} of the first training step(s)
   weights_after.safetensors   optional: the parameters after loss.json's "steps" training steps on the same batch
-  hidden_gradient_norms.json  optional (recurrent): slm_hidden_gradient_norms on the same batch
+  hidden_gradient_norms.json  optional (recurrent): LanguageModelEngine.HiddenGradientNorms on the same batch
 
 Prints the maximum relative errors; exits 1 when one is above the tolerance (1e-4).
-Runs with OpenBLAS pinned to one thread and torch on all cores, like the native layer: with the same thread count
+Runs with OpenBLAS pinned to one thread and torch on all cores, like our engine's intra-op threads: with the same thread count
 the results are usually bit-identical, while a different count changes reduction orders, which Adam amplifies for
 parameters whose gradients are nearly zero (about 1e-3 relative after two steps). SLM_VERIFY_THREADS overrides it.
 """

@@ -2,7 +2,7 @@ namespace Microsoft.ML.SequenceLM;
 
 /// <summary>
 /// One training batch of token ids, laid out row-major as <c>[BatchSize, SequenceLength]</c> int64 buffers ready to
-/// hand to the native layer. <see cref="Targets"/> are the next tokens of <see cref="Inputs"/>.
+/// hand to the engine. <see cref="Targets"/> are the next tokens of <see cref="Inputs"/>.
 /// </summary>
 public sealed class TokenBatch
 {

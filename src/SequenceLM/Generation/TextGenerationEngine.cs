@@ -43,7 +43,7 @@ public sealed class TextGenerationEngine
         return _parts.Model.Generate(keys, options ?? _parts.Model.DefaultGenerationOptions);
     }
 
-    /// <summary>Yields the text of each token as soon as it is sampled (one native call per token).</summary>
+    /// <summary>Yields the text of each token as soon as it is sampled (one engine call per token).</summary>
     public IEnumerable<string> Stream(string prompt, GenerationOptions? options = null, CancellationToken cancellationToken = default) =>
         _parts.Model.Generator.Stream(Encode(new[] { prompt })[0], options ?? _parts.Model.DefaultGenerationOptions, cancellationToken);
 

@@ -4,8 +4,8 @@ using Microsoft.ML.SequenceLM.Models;
 namespace Microsoft.ML.SequenceLM.Generation;
 
 /// <summary>
-/// Samples text from a native model for a batch of prompts. Without stop strings the whole loop runs in native
-/// code (one call); with stop strings, or when streaming, one native call yields the next token of every row.
+/// Samples text from a model for a batch of prompts through one <see cref="GenerationSession"/>. Without stop strings
+/// one call generates every token; with stop strings, or when streaming, one call yields the next token of every row.
 /// </summary>
 internal sealed class TextGenerator
 {

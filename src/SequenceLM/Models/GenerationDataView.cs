@@ -3,7 +3,7 @@ namespace Microsoft.ML.SequenceLM.Models;
 /// <summary>
 /// The lazy output of <see cref="LanguageModelTransformer.Transform"/>: the input rows plus generated text. A cursor
 /// reads prompts ahead in blocks of <see cref="LanguageModelTransformer.GenerationBatchSize"/> and generates each
-/// block in batched native calls (rows sharing sampling settings together), instead of one row at a time.
+/// block in batched engine calls (rows sharing sampling settings together), instead of one row at a time.
 /// </summary>
 internal sealed class GenerationDataView : IDataView
 {

@@ -4,10 +4,10 @@ using Microsoft.ML.SequenceLM.Models;
 namespace Microsoft.ML.SequenceLM;
 
 /// <summary>
-/// A trained language model: configuration, weights (in native memory), vocabulary and training history.
+/// A trained language model: configuration, weights (libtorch tensors), vocabulary and training history.
 /// As a transformer it maps prompt rows (the tokens or keys the preceding transforms produce, plus optional
 /// MaxTokens/Temperature/TopK/TopP/Seed columns) to generated <c>Text</c> and <c>TokenCount</c> columns, in batches.
-/// It holds native memory: dispose it (or the chain that contains it) when done.
+/// It holds libtorch tensors (native memory): dispose it (or the chain that contains it) when done.
 /// </summary>
 public sealed partial class LanguageModelTransformer : ITransformer, ISingleRowMapper, IDisposable
 {

@@ -6,7 +6,7 @@ namespace Microsoft.ML.SequenceLM.Trainers;
 
 /// <summary>
 /// The optimisation loop: epochs of batches, learning-rate schedule, periodic validation keeping the best weights,
-/// early stopping, budgets, cancellation, non-finite loss and checkpoints. One native call per step.
+/// early stopping, budgets, cancellation, non-finite loss and checkpoints. One engine call per step.
 /// </summary>
 internal sealed class TrainingLoop
 {
@@ -89,7 +89,7 @@ internal sealed class TrainingLoop
                 var (loss, _) = _model.TrainStep(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, stepOptions);
                 if (!float.IsFinite(loss))
                 {
-                    // The step was not applied (native skips it); the weights it ran with may already be ruined by the
+                    // The step was not applied (the engine skips it); the weights it ran with may already be ruined by the
                     // previous update, so go back to the weights of the last step whose loss was finite.
                     bool restored = _model.RestoreLastGoodWeights();
                     reason = TrainingStopReason.NonFiniteLoss;

@@ -118,7 +118,7 @@ public sealed class LanguageModelEngineTests(ITestOutputHelper output)
     [Fact]
     public void LibtorchAllocationFailureBecomesAManagedException()
     {
-        // A 2^31 x 2^20 embedding (8 PB) cannot be allocated: libtorch throws inside the native call; we get its message.
+        // A 2^31 x 2^20 embedding (8 PB) cannot be allocated: libtorch throws; we get its message.
         var config = Config(ModelFamily.Gru) with { VocabularySize = int.MaxValue, EmbeddingSize = 1 << 20 };
         var e = Assert.ThrowsAny<Exception>(() => LanguageModelEngine.Create(config.ToEngineSettings(1), "cpu"));
         output.WriteLine($"{e.GetType().Name}: {e.Message}");

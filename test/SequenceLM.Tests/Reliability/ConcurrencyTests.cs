@@ -70,7 +70,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : TestBase(output
         {
             try
             {
-                // A stream in flight keeps its native generator (which holds the weights alive) until it ends.
+                // A stream in flight keeps its generation session (which holds the weights alive) until it ends.
                 foreach (var piece in generator.Stream("the ", options))
                 {
                     if (++streamed != 20) continue;

@@ -24,8 +24,8 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         { "transformer", new TransformerOptions { Width = 32, NumberOfHeads = 4, NumberOfLayers = 2, SequenceLength = 12 } },
         { "transformer_sinusoidal", new TransformerOptions { Width = 32, NumberOfHeads = 2, NumberOfLayers = 1, SequenceLength = 12,
             Positional = PositionalEncoding.Sinusoidal, TieWeights = false } },
-        // Wide enough that the products are split across threads (native/src/parallel_matmul.h): per time step, in the
-        // whole-sequence projections and weight gradients, and in the output layer.
+        // Wide enough that libtorch splits the products across its intra-op threads: per time step, in the input
+        // projections and weight gradients, and in the output layer.
         { "lstm_wide", new LstmOptions { EmbeddingSize = 16, HiddenSize = 512, NumberOfLayers = 1 } },
         { "gru_wide", new GruOptions { EmbeddingSize = 32, HiddenSize = 512, NumberOfLayers = 1 } },
         { "rnn_wide", new RnnOptions { EmbeddingSize = 32, HiddenSize = 1024, NumberOfLayers = 1 } },
@@ -63,7 +63,7 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         var logits = lm.ComputeLogits(batch.Inputs, b, t);
         File.WriteAllBytes(Path.Combine(folder, "logits.bin"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(logits.AsSpan()).ToArray());
 
-        // Two Adam steps with clipping from the exported weights, on a fresh native model holding them.
+        // Two Adam steps with clipping from the exported weights, on a fresh engine holding them.
         using var twin = LanguageModelEngine.Create(lm.Config.ToEngineSettings(seed: 0), "cpu");
         twin.WriteTensors(TensorKind.Parameters, lm.GetWeights());
         twin.SetOptimizer(new OptimizerSettings { Type = 2, Beta1 = 0.9f, Beta2 = 0.99f, Eps = 1e-8f, WeightDecay = 0.01f });
