@@ -13,7 +13,8 @@ binding="$packages/torchsharp/$version/runtimes/linux-x64/native/libLibTorchShar
 symbol=_ZSt21ios_base_library_initv
 
 [[ "$(uname -s)" == Linux ]] || exit 0
-libstdcxx="$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')"
+# awk reads to the end (no early exit): an early exit can kill ldconfig with SIGPIPE, which pipefail turns into a failure.
+libstdcxx="$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')"
 if [[ -n "$libstdcxx" ]] && grep -aq 'GLIBCXX_3\.4\.32' "$libstdcxx"; then
   exit 0   # this system's libstdc++ has the version: nothing to do
 fi
@@ -22,7 +23,7 @@ if [[ ! -f "$binding" ]]; then
   exit 1
 fi
 shim="$(dirname "$binding")/glibcxx-3.4.32-shim/libsequencelm_glibcxx_3_4_32.so"
-if readelf -d "$binding" | grep -qF "$shim"; then
+if readelf -d "$binding" | grep -F "$shim" >/dev/null; then
   exit 0   # already patched
 fi
 for tool in g++ patchelf python3 readelf; do
