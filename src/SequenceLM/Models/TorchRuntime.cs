@@ -1,3 +1,4 @@
+using Microsoft.ML.SequenceLM.Models;
 using TorchSharp;
 
 namespace Microsoft.ML.SequenceLM;
@@ -48,7 +49,7 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Loads libtorch once (with intra-op threads = cores) and turns a missing runtime package into a
+    /// Loads libtorch once (with intra-op threads = cores, OpenMP threads waiting passively) and turns a missing runtime package into a
     /// <see cref="TorchRuntimeMissingException"/>. Every engine entry point calls it before touching a tensor.
     /// </summary>
     internal static void EnsureLoaded()
@@ -57,6 +58,7 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (_loaded) return;
+            OpenMpWaitPolicy.PreferPassive();
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
