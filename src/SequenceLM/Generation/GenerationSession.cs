@@ -165,10 +165,10 @@ internal sealed class GenerationSession : IDisposable
         _pending = null;
         if (_core.Net is RecurrentLanguageModel net)
         {
-            var (logits, _, state) = net.forward(tensor(pending, new long[] { BatchSize, 1 }).to(_core.Device), null, _state);
+            var (logits, state) = net.Step(tensor(pending).to(_core.Device), _state);
             _state!.Dispose();
             _state = state.Keep();
-            StoreLogits(logits.select(1, -1));
+            StoreLogits(logits);
             return;
         }
         var transformer = (TransformerLanguageModel)_core.Net;

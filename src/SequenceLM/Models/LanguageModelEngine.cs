@@ -46,7 +46,7 @@ internal sealed partial class LanguageModelEngine : IDisposable
 
     public string Device => DeviceChoice.Name(_core.Device);
 
-    public long ParameterCount => _core.Parameters.Sum(p => p.Parameter.numel());
+    public long ParameterCount => WithSharedModel(() => _core.Parameters.Sum(p => p.Parameter.numel()));
 
     /// <summary>Checks a token buffer (ids in [0, vocab), or the ignore index where allowed) and puts it on the device.</summary>
     private Tensor TokenTensor(ReadOnlySpan<long> tokens, int batch, int steps, string what, bool allowIgnore = false)
