@@ -36,6 +36,9 @@ internal sealed partial class LanguageModelEngine : IDisposable
             }
             net.to(target);
             net.eval();
+            // The weights live as long as the engine, whatever dispose scope the caller may be in.
+            foreach (var (_, p) in net.named_parameters()) p.DetachFromDisposeScope();
+            foreach (var (_, b) in net.named_buffers()) b.DetachFromDisposeScope();
             return new LanguageModelEngine(new ModelCore(net, target, settings));
         }
         catch (ExternalException e)

@@ -90,6 +90,19 @@ public sealed class LanguageModelEngineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AModelCreatedInsideACallersDisposeScopeOutlivesIt()
+    {
+        LanguageModelEngine model;
+        using (TorchSharp.torch.NewDisposeScope())
+            model = LanguageModelEngine.Create((Config(ModelFamily.Transformer) with { Positional = PositionalEncoding.Sinusoidal }).ToEngineSettings(1), "cpu");
+        using (model)
+        {
+            var (x, _) = CycleBatch(1, 4, 5);
+            Assert.All(model.ForwardLogits(x, 1, 4, 5), v => Assert.True(float.IsFinite(v)));
+        }
+    }
+
+    [Fact]
     public void WeightsWrittenBackGiveIdenticalLogits()
     {
         using var a = CreateWithAdam(Config(ModelFamily.Gru), seed: 1);
