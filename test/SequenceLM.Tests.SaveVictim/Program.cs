@@ -10,7 +10,7 @@ if (args.Length < 2)
     Console.Error.WriteLine("usage: save-loop <path> | train <checkpoint dir> <sleep ms>");
     return 2;
 }
-var ml = new SequenceLMContext(seed: 1);
+var ml = new MLContext(seed: 1);
 var text = Scenarios.Text(ml);
 switch (args[0])
 {
@@ -33,7 +33,7 @@ switch (args[0])
             Console.WriteLine($"step {p.Step}");
             Thread.Sleep(sleep);
         });
-        using (var trained = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(options)).Fit(text))
+        using (var trained = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(options)).Fit(text))
             Console.WriteLine($"done {trained.LastTransformer.History.TotalSteps}");
         return 0;
     default:

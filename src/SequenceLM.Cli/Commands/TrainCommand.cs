@@ -6,6 +6,8 @@ using Spectre.Console;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
 
+using Command = System.CommandLine.Command;
+
 /// <summary><c>sequencelm train FILE</c>: trains a language model on a text file and saves it as one zip.</summary>
 internal sealed class TrainCommand
 {
@@ -85,17 +87,17 @@ internal sealed class TrainCommand
         string tokenUnit = words ? "words" : "chars";
 
         var options = BuildOptions(r, lines);
-        var ml = new SequenceLMContext(r.Given(Seed));
-        var text = ml.Data.LoadFromTextFile(path, new TextLoaderOptions { Mode = lines ? TextLoaderMode.LinePerRow : TextLoaderMode.WholeDocument });
+        var ml = new MLContext(r.Given(Seed));
+        var text = ml.Data.LoadTextDocument(path, new TextDocumentOptions { Mode = lines ? TextDocumentMode.LinePerRow : TextDocumentMode.WholeDocument });
         IEstimator<ITransformer> tokenizer = words
             ? ml.Transforms.TokenizeWords(options: lines ? new WordTokenizerOptions() : WordTokenizerOptions.Ptb())
             : ml.Transforms.TokenizeChars();
         var trainer = r.GetValue(Model) switch
         {
-            "rnn" => ml.LanguageModels.Trainers.Rnn((RnnOptions)options),
-            "gru" => ml.LanguageModels.Trainers.Gru((GruOptions)options),
-            "lstm" => ml.LanguageModels.Trainers.Lstm((LstmOptions)options),
-            _ => ml.LanguageModels.Trainers.Transformer((TransformerOptions)options),
+            "rnn" => ml.LanguageModels().Trainers.Rnn((RnnOptions)options),
+            "gru" => ml.LanguageModels().Trainers.Gru((GruOptions)options),
+            "lstm" => ml.LanguageModels().Trainers.Lstm((LstmOptions)options),
+            _ => ml.LanguageModels().Trainers.Transformer((TransformerOptions)options),
         };
 
         console.Out.WriteLine((

@@ -24,9 +24,9 @@ public sealed class CharLevelPipelineTests(ITestOutputHelper output) : TestBase(
     [Fact]
     public void ShortFormTrainsGeneratesSavesAndLoads()
     {
-        var ml = new SequenceLMContext(seed: 1);
-        var text = ml.Data.LoadFromTextFile(WriteTempFile(string.Concat(Enumerable.Repeat(Corpus, 20))));
-        using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(SmallGru())).Fit(text);
+        var ml = new MLContext(seed: 1);
+        var text = ml.Data.LoadTextDocument(WriteTempFile(string.Concat(Enumerable.Repeat(Corpus, 20))));
+        using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(SmallGru())).Fit(text);
 
         var lm = model.LastTransformer;
         var records = lm.History.Records;

@@ -6,7 +6,7 @@ namespace Microsoft.ML.SequenceLM.Tests.Generation;
 /// <summary>Each sampling option's effect, stop conditions, batching, streaming and the per-row report.</summary>
 public sealed class GenerationTests(TrainedModels models, ITestOutputHelper output) : IClassFixture<TrainedModels>
 {
-    private TextGenerationEngine Engine => models.Ml.LanguageModels.CreateGenerator(models.Stream);
+    private TextGenerationEngine Engine => models.Ml.LanguageModels().CreateGenerator(models.Stream);
 
     [Fact]
     public void TopKOneIsGreedy()
@@ -106,7 +106,7 @@ public sealed class GenerationTests(TrainedModels models, ITestOutputHelper outp
     [Fact]
     public void PerRowModelGeneratesNamesUntilEndAndClassifiesThem()
     {
-        var engine = models.Ml.LanguageModels.CreateGenerator(models.Names);
+        var engine = models.Ml.LanguageModels().CreateGenerator(models.Names);
         var samples = engine.Generate("", 50, new GenerationOptions { MaxTokens = 30, Temperature = 1f, Seed = 2 });
         foreach (var s in samples.Take(10)) output.WriteLine($"{s.Text,-14} {s.Origin}");
         Assert.All(samples, s => Assert.NotEqual(SampleOrigin.Unknown, s.Origin));
@@ -124,7 +124,7 @@ public sealed class GenerationTests(TrainedModels models, ITestOutputHelper outp
         {
             Text = i % 2 == 0 ? "the d" : "a bird sang in the", MaxTokens = 14, Temperature = 0,
         }));
-        var completions = models.Ml.Data.CreateEnumerable<Completion>(models.Stream.Transform(prompts)).ToList();
+        var completions = models.Ml.Data.CreateEnumerable<Completion>(models.Stream.Transform(prompts), reuseRowObject: false).ToList();
         Assert.Equal(40, completions.Count);
         Assert.All(completions.Where((_, i) => i % 2 == 0), c => Assert.Equal("og sat on the ", c.Text));
         Assert.All(completions.Where((_, i) => i % 2 == 1), c => Assert.Equal(" tree. the cat", c.Text));

@@ -7,9 +7,9 @@ namespace Microsoft.ML.SequenceLM.Tests.Pipeline;
 
 public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output)
 {
-    private static (SequenceLMContext Ml, IDataView Data, TransformerChain<TokensToKeysTransformer> Model) TrainSmall()
+    private static (MLContext Ml, IDataView Data, TransformerChain<TokensToKeysTransformer> Model) TrainSmall()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = "Hello world,\nhello there." } });
         var model = ml.Transforms.TokenizeChars(options: new CharTokenizerOptions { LowerCase = true, Newlines = NewlineHandling.ToSpace })
             .Append(ml.Transforms.MapTokensToKeys(options: new VocabularyOptions { AddEndToken = true }))
@@ -31,7 +31,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
     public void TokenizerAndVocabularyChainRoundTrips()
     {
         var path = SaveSmall(out var data, out var model);
-        var ml = new SequenceLMContext();
+        var ml = new MLContext();
         var loaded = ml.Model.Load(path, out var schema);
         var chain = Assert.IsType<TransformerChain<TokensToKeysTransformer>>(loaded);
         Assert.Equal(model.LastTransformer.Vocabulary.Tokens, chain.LastTransformer.Vocabulary.Tokens);
@@ -61,7 +61,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
     [Fact]
     public void WindowAndKeysToTokensSaveAndLoad()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = "a b c" } });
         var model = ml.Transforms.TokenizeWords(options: new WordTokenizerOptions { Punctuation = PunctuationHandling.Split, EndOfLineToken = "<eos>" })
             .Append(ml.Transforms.MapTokensToKeys())
@@ -83,7 +83,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
     public void UserTransformRegistersItsLoader()
     {
         ReverseTextTransformer.RegisterLoader();
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var stream = new MemoryStream();
         ml.Model.Save(new ReverseTextTransformer("R", "Text"), null, stream);
         stream.Position = 0;
@@ -95,7 +95,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
     [Fact]
     public void NotAZipIsNotAModel()
     {
-        var ml = new SequenceLMContext();
+        var ml = new MLContext();
         var path = WriteTempFile("just some text, definitely not a model", "model.zip");
         var ex = Assert.Throws<ModelFormatException>(() => ml.Model.Load(path, out _));
         Assert.Equal(ModelFormatError.NotAModelFile, ex.Reason);
@@ -105,7 +105,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
     [Fact]
     public void ZipWithoutManifestIsNotAModel()
     {
-        var ml = new SequenceLMContext();
+        var ml = new MLContext();
         var path = Path.Combine(CreateTempDirectory(), "other.zip");
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Create)) using (var w = new StreamWriter(zip.CreateEntry("readme.txt").Open())) w.Write("hi");
         var ex = Assert.Throws<ModelFormatException>(() => ml.Model.Load(path, out _));
@@ -119,7 +119,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
         var path = SaveSmall(out _, out _);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        var ex = Assert.Throws<ModelFormatException>(() => new SequenceLMContext().Model.Load(path, out _));
+        var ex = Assert.Throws<ModelFormatException>(() => new MLContext().Model.Load(path, out _));
         Assert.Equal(ModelFormatError.Corrupt, ex.Reason);
         Output.WriteLine(ex.Message);
     }
@@ -137,7 +137,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
             using var w = new StreamWriter(zip.CreateEntry(name).Open());
             w.Write(json.Replace("\"h\"", "\"q\""));
         }
-        var ex = Assert.Throws<ModelFormatException>(() => new SequenceLMContext().Model.Load(path, out _));
+        var ex = Assert.Throws<ModelFormatException>(() => new MLContext().Model.Load(path, out _));
         Assert.Equal(ModelFormatError.Corrupt, ex.Reason);
         Assert.Contains("SHA-256", ex.Message);
     }
@@ -147,7 +147,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
     {
         var path = SaveSmall(out _, out _);
         RewriteManifest(path, m => m.Replace("\"formatVersion\": 1", "\"formatVersion\": 9"));
-        var ex = Assert.Throws<ModelFormatException>(() => new SequenceLMContext().Model.Load(path, out _));
+        var ex = Assert.Throws<ModelFormatException>(() => new MLContext().Model.Load(path, out _));
         Assert.Equal(ModelFormatError.NewerFormatVersion, ex.Reason);
         Assert.Contains("newer version", ex.Message);
         Assert.Contains("format 9, this library reads up to 1", ex.Message);
@@ -159,7 +159,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
     {
         var path = SaveSmall(out _, out _);
         RewriteManifest(path, m => m.Replace("tokenize-chars", "tokenize-klingon"));
-        var ex = Assert.Throws<ModelFormatException>(() => new SequenceLMContext().Model.Load(path, out _));
+        var ex = Assert.Throws<ModelFormatException>(() => new MLContext().Model.Load(path, out _));
         Assert.Equal(ModelFormatError.UnknownTransform, ex.Reason);
         Assert.Contains("tokenize-klingon", ex.Message);
     }
@@ -169,7 +169,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
     {
         var path = SaveSmall(out _, out _);
         RewriteManifest(path, m => m.Replace("\"options.json\"", "\"../../etc/passwd\""));
-        var ex = Assert.Throws<ModelFormatException>(() => new SequenceLMContext().Model.Load(path, out _));
+        var ex = Assert.Throws<ModelFormatException>(() => new MLContext().Model.Load(path, out _));
         Assert.Equal(ModelFormatError.Corrupt, ex.Reason);
     }
 
@@ -178,7 +178,7 @@ public sealed class PersistenceTests(ITestOutputHelper output) : TestBase(output
     {
         var path = SaveSmall(out _, out _);
         var before = File.ReadAllBytes(path);
-        var ml = new SequenceLMContext();
+        var ml = new MLContext();
         var ex = Assert.Throws<NotSupportedException>(() => ml.Model.Save(new UpperCaseViaViewTransformer(), null, path));
         Assert.Contains(nameof(UpperCaseViaViewTransformer), ex.Message);
         Assert.Equal(before, File.ReadAllBytes(path));

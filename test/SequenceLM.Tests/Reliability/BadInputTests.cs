@@ -17,15 +17,15 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     {
         public SavedModel()
         {
-            Ml = new SequenceLMContext(seed: 1);
+            Ml = new MLContext(seed: 1);
             Text = Scenarios.Text(Ml, repeats: 10);
-            Model = Ml.Transforms.TokenizeChars().Append(Ml.LanguageModels.Trainers.Gru(TinyGru())).Fit(Text);
+            Model = Ml.Transforms.TokenizeChars().Append(Ml.LanguageModels().Trainers.Gru(TinyGru())).Fit(Text);
             var stream = new MemoryStream();
             Ml.Model.Save(Model, Text.Schema, stream);
             Bytes = stream.ToArray();
         }
 
-        public SequenceLMContext Ml { get; }
+        public MLContext Ml { get; }
         public IDataView Text { get; }
         public TransformerChain<LanguageModelTransformer> Model { get; }
         public byte[] Bytes { get; }
@@ -45,9 +45,9 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
 
     private T FitFails<T>(string text, LanguageModelTrainerOptions? options = null) where T : Exception
     {
-        var ml = new SequenceLMContext(1);
-        var view = ml.Data.LoadFromTextFile(WriteTempFile(text));
-        var e = Assert.Throws<T>(() => ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru((GruOptions?)options ?? TinyGru())).Fit(view));
+        var ml = new MLContext(1);
+        var view = ml.Data.LoadTextDocument(WriteTempFile(text));
+        var e = Assert.Throws<T>(() => ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru((GruOptions?)options ?? TinyGru())).Fit(view));
         Output.WriteLine($"{e.GetType().Name}: {e.Message}");
         return e;
     }
@@ -73,13 +73,13 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     [Fact]
     public void FileThatIsNotUtf8NamesTheFileAndTheByteOffset()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var bytes = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(Scenarios.Corpus, 5))).ToList();
         bytes.InsertRange(100, new byte[] { 0xC3, 0x28 }); // 0xC3 must be followed by a continuation byte
         var path = WriteTempFile(bytes.ToArray(), "latin1.txt");
-        var view = ml.Data.LoadFromTextFile(path);
+        var view = ml.Data.LoadTextDocument(path);
         var e = Assert.Throws<InvalidTextEncodingException>(
-            () => ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(TinyGru())).Fit(view));
+            () => ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(TinyGru())).Fit(view));
         Output.WriteLine(e.Message);
         Assert.Equal(path, e.FilePath);
         Assert.Equal(100, e.ByteOffset);
@@ -118,15 +118,15 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     {
         var options = make();
         options.Device = "cpu";
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var view = ml.Transforms.TokenizeChars().Fit(Scenarios.Text(ml, 3)).Transform(Scenarios.Text(ml, 3));
         // Validated when the trainer is created (and again by Fit): either way before any work.
         Func<LanguageModelTrainer> trainer = () => options switch
         {
-            GruOptions g => ml.LanguageModels.Trainers.Gru(g),
-            LstmOptions l => ml.LanguageModels.Trainers.Lstm(l),
-            RnnOptions r => ml.LanguageModels.Trainers.Rnn(r),
-            TransformerOptions t => ml.LanguageModels.Trainers.Transformer(t),
+            GruOptions g => ml.LanguageModels().Trainers.Gru(g),
+            LstmOptions l => ml.LanguageModels().Trainers.Lstm(l),
+            RnnOptions r => ml.LanguageModels().Trainers.Rnn(r),
+            TransformerOptions t => ml.LanguageModels().Trainers.Transformer(t),
             _ => throw new InvalidOperationException(),
         };
         var e = Assert.ThrowsAny<ArgumentException>(() => trainer().Fit(view));
@@ -139,7 +139,7 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     [Fact]
     public void PromptOfOnlyUnknownTokensStillGenerates()
     {
-        var generator = _saved.Ml.LanguageModels.CreateGenerator(_saved.Model);
+        var generator = _saved.Ml.LanguageModels().CreateGenerator(_saved.Model);
         var options = new GenerationOptions { MaxTokens = 12, Temperature = 1f, Seed = 3 };
         foreach (var prompt in new[] { "ZQX#", "日本語", "\u0001\uFFFF" })
         {
@@ -234,9 +234,9 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     [Fact]
     public void MissingColumnNamesTheColumnAndListsTheOthers()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var view = ml.Data.LoadFromEnumerable(new[] { new Scenarios.Doc { Text = Scenarios.Corpus } }); // "Text", no "Tokens"
-        var e = Assert.Throws<SchemaMismatchException>(() => ml.LanguageModels.Trainers.Gru(TinyGru()).Fit(view));
+        var e = Assert.Throws<SchemaMismatchException>(() => ml.LanguageModels().Trainers.Gru(TinyGru()).Fit(view));
         Output.WriteLine(e.Message);
         Assert.Equal("Tokens", e.ColumnName);
         Assert.Null(e.ActualType);

@@ -90,10 +90,10 @@ public sealed class FuzzTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void HostileAndRandomInputOnlyEverGivesTypedExceptions()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var text = Scenarios.Text(ml, 5);
         byte[] model;
-        using (var trained = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(BadInputTests.TinyGru())).Fit(text))
+        using (var trained = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(BadInputTests.TinyGru())).Fit(text))
         {
             var stream = new MemoryStream();
             ml.Model.Save(trained, text.Schema, stream);
@@ -157,7 +157,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : TestBase(output)
         Assert.Contains(stats.Outcomes.Keys, k => k.StartsWith("Load(hostile") && k.Contains("Corrupt")); // hostile content reached the parsers
     }
 
-    private static void Load(SequenceLMContext ml, byte[] bytes)
+    private static void Load(MLContext ml, byte[] bytes)
     {
         var loaded = ml.Model.Load(new MemoryStream(bytes), out _);
         (loaded as IDisposable)?.Dispose();
