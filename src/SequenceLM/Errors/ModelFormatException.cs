@@ -9,7 +9,7 @@ public enum ModelFormatError
     Corrupt,
     /// <summary>The file was written by a newer version of the library, in a format version this one cannot read.</summary>
     NewerFormatVersion,
-    /// <summary>The file names a transform whose loader is not registered .</summary>
+    /// <summary>The file names a transform whose loader is not registered (see <see cref="TransformerLoaders"/>).</summary>
     UnknownTransform,
     /// <summary>An entry is larger than the limit allowed for it.</summary>
     EntryTooLarge,
