@@ -5,10 +5,17 @@ using Microsoft.ML.SequenceLM.Tests.SaveVictim;
 // Usage:
 //   save-loop <model path>            saves one model to the path again and again, printing "saving N" / "saved N <ms>"
 //   train <checkpoint dir> <sleep ms> trains Scenarios.CheckpointedGru, sleeping after each step, printing "step N"
+//   mlnet-save <path> [newer]         saves MLNetZipScenarios' chain with ML.NET (newer: in a format too new to load)
+//   mlnet-load <path>                 loads it with plain ML.NET and prints what came back
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: save-loop <path> | train <checkpoint dir> <sleep ms>");
     return 2;
+}
+switch (args[0])
+{
+    case "mlnet-save": return MLNetZipScenarios.Save(args[1], newerFormat: args.Length > 2 && args[2] == "newer");
+    case "mlnet-load": return MLNetZipScenarios.Load(args[1]);
 }
 var ml = new MLContext(seed: 1);
 var text = Scenarios.Text(ml);

@@ -6,7 +6,7 @@ namespace Microsoft.ML.SequenceLM;
 /// batches through <see cref="WindowedData.ReadBatches"/>. Training-only: its row-to-row mapper (what ML.NET's
 /// <c>PredictionEngine</c> uses) passes rows on unchanged, so a prediction row keeps its key column.
 /// </summary>
-public sealed class WindowingTransformer : ITransformer
+public sealed partial class WindowingTransformer : ITransformer
 {
     private readonly WindowOptions _options;
 
@@ -51,8 +51,6 @@ public sealed class WindowingTransformer : ITransformer
         CheckInput(inputSchema);
         return new PassThroughMapper(inputSchema);
     }
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException($"{nameof(WindowingTransformer)} cannot be saved yet.");
 
     private (DataViewSchema.Column, Vocabulary) CheckInput(DataViewSchema schema)
     {

@@ -23,8 +23,7 @@ public abstract class RowToRowTransformerBase : ITransformer
     private protected abstract Delegate?[] CreateGetters(DataViewRow input, bool[] activeOutputs, bool cacheByPosition);
 
     /// <summary>Writes the transformer into ML.NET's model zip.</summary>
-    private protected virtual void SaveModel(ModelSaveContext ctx) =>
-        throw new NotSupportedException($"{GetType().Name} cannot be saved yet.");
+    private protected abstract void SaveModel(ModelSaveContext ctx);
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => SaveModel(ctx);
 

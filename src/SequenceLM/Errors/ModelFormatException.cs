@@ -15,6 +15,8 @@ public enum ModelFormatError
     EntryTooLarge,
     /// <summary>An entry a transform needs is absent.</summary>
     MissingEntry,
+    /// <summary>The file was written in a format version older than the oldest this version of the library reads.</summary>
+    OlderFormatVersion,
 }
 
 /// <summary>A model file is not a valid SequenceLM model, or cannot be read by this version; see <see cref="Reason"/>.</summary>

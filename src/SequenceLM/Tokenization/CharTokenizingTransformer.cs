@@ -5,7 +5,7 @@ namespace Microsoft.ML.SequenceLM;
 /// (surrogate pairs stay one token), annotated <see cref="AnnotationNames.IsCharacterLevel"/> = true. Items are
 /// slices of the input (or of one normalised copy of it), so no string is allocated per character.
 /// </summary>
-public sealed class CharTokenizingTransformer : ColumnTransformerBase<ReadOnlyMemory<char>, VBuffer<ReadOnlyMemory<char>>>
+public sealed partial class CharTokenizingTransformer : ColumnTransformerBase<ReadOnlyMemory<char>, VBuffer<ReadOnlyMemory<char>>>
 {
     private readonly CharTokenizerOptions _options;
 

@@ -5,7 +5,7 @@ namespace Microsoft.ML.SequenceLM;
 /// text annotated <see cref="AnnotationNames.IsCharacterLevel"/> = false. Tokens are slices of the input (or of one
 /// lower-cased copy per row).
 /// </summary>
-public sealed class WordTokenizingTransformer : ColumnTransformerBase<ReadOnlyMemory<char>, VBuffer<ReadOnlyMemory<char>>>
+public sealed partial class WordTokenizingTransformer : ColumnTransformerBase<ReadOnlyMemory<char>, VBuffer<ReadOnlyMemory<char>>>
 {
     private readonly WordTokenizerOptions _options;
     private readonly WordSplitter _splitter;

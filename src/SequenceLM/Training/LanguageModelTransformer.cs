@@ -59,8 +59,6 @@ public sealed partial class LanguageModelTransformer : ITransformer, IDisposable
     /// <summary>Logits [batch, steps, vocabulary] of a fresh forward pass over <paramref name="keys"/>.</summary>
     public float[] ComputeLogits(ReadOnlySpan<long> keys, int batch, int steps) => _model.ForwardLogits(keys, batch, steps, Config.VocabularySize);
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException($"{nameof(LanguageModelTransformer)} cannot be saved yet.");
-
     public void Dispose() => _model.Dispose();
 
     public override string ToString() =>
