@@ -4,6 +4,7 @@ using System.Globalization;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
 
+// Microsoft.ML has a namespace named Command, which the enclosing namespaces would find first.
 using Command = System.CommandLine.Command;
 
 /// <summary><c>sequencelm eval MODEL FILE</c>: cross-entropy, perplexity and bits per token of a model on a text.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
 
+// Microsoft.ML has a namespace named Command, which the enclosing namespaces would find first.
 using Command = System.CommandLine.Command;
 
 /// <summary><c>sequencelm info MODEL</c>: what a model file holds and how it was trained.</summary>

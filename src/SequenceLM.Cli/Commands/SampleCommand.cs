@@ -2,6 +2,7 @@ using System.CommandLine;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
 
+// Microsoft.ML has a namespace named Command, which the enclosing namespaces would find first.
 using Command = System.CommandLine.Command;
 
 /// <summary><c>sequencelm sample MODEL</c>: generates text from a saved model.</summary>

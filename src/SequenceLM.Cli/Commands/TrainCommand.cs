@@ -6,6 +6,7 @@ using Spectre.Console;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
 
+// Microsoft.ML has a namespace named Command, which the enclosing namespaces would find first.
 using Command = System.CommandLine.Command;
 
 /// <summary><c>sequencelm train FILE</c>: trains a language model on a text file and saves it as one zip.</summary>
