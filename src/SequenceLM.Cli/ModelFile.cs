@@ -28,7 +28,7 @@ internal sealed class ModelFile : IDisposable
     {
         if (Directory.Exists(path)) throw new CliException($"'{path}' is a directory, not a model file.");
         if (!File.Exists(path)) throw new CliException($"model file not found: {path}");
-        var model = ml.Model.Load(path, out _);
+        var model = ml.Model.LoadLanguageModel(path, out _);
         var all = Flatten(model).ToList();
         if (all.LastOrDefault() is not LanguageModelTransformer lm)
         {

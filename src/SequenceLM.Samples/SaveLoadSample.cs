@@ -26,7 +26,7 @@ internal static class SaveLoadSample
         {
             ml.Model.Save(model, text.Schema, path);
             Console.WriteLine($"Saved {path} ({new FileInfo(path).Length:N0} bytes).");
-            using var loaded = (TransformerChain<LanguageModelTransformer>)ml.Model.Load(path, out var schema);
+            using var loaded = (TransformerChain<ITransformer>)ml.Model.Load(path, out var schema);
             Console.WriteLine($"Loaded {loaded.LastTransformer}; input columns: {string.Join(", ", schema.Select(c => c.Name))}.");
 
             var prompt = new Prompt { Text = "the ", MaxTokens = 60, Temperature = 1f, Seed = 42 };

@@ -7,6 +7,7 @@ using Microsoft.ML.SequenceLM.Tests.SaveVictim;
 //   train <checkpoint dir> <sleep ms> trains Scenarios.CheckpointedGru, sleeping after each step, printing "step N"
 //   mlnet-save <path> [newer]         saves MLNetZipScenarios' chain with ML.NET (newer: in a format too new to load)
 //   mlnet-load <path>                 loads it with plain ML.NET and prints what came back
+//   lm-save <path> / lm-load <path>   the same for a trained TokenizeChars + GRU pipeline (LanguageModelZipScenarios)
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: save-loop <path> | train <checkpoint dir> <sleep ms>");
@@ -16,6 +17,8 @@ switch (args[0])
 {
     case "mlnet-save": return MLNetZipScenarios.Save(args[1], newerFormat: args.Length > 2 && args[2] == "newer");
     case "mlnet-load": return MLNetZipScenarios.Load(args[1]);
+    case "lm-save": return LanguageModelZipScenarios.Save(args[1]);
+    case "lm-load": return LanguageModelZipScenarios.Load(args[1]);
 }
 var ml = new MLContext(seed: 1);
 var text = Scenarios.Text(ml);
@@ -28,7 +31,7 @@ switch (args[0])
             {
                 Console.WriteLine($"saving {i}");
                 var clock = Stopwatch.StartNew();
-                ml.Model.Save(model, text.Schema, args[1]);
+                ml.Model.SaveAtomically(model, text.Schema, args[1]);
                 Console.WriteLine($"saved {i} {clock.Elapsed.TotalMilliseconds:F0}");
             }
         }

@@ -132,7 +132,7 @@ internal sealed class TrainCommand
             var lm = model.LastTransformer;
             var history = lm.History;
             if (history.TotalSteps == 0) throw new CliException("training stopped before the first step; nothing was saved.", ExitCodes.Cancelled);
-            ml.Model.Save(model, text.Schema, output);
+            ml.Model.SaveAtomically(model, text.Schema, output);
             var last = history.Records.LastOrDefault();
             console.Out.WriteLine((
                 $"Trained {lm.Config.FamilyName} ({lm.ParameterCount:N0} parameters, vocabulary {lm.Vocabulary.Count:N0} {(lm.Vocabulary.IsCharacterLevel ? "characters" : "words")}) " +

@@ -15,7 +15,9 @@ internal static class MLNetLoadFailure
     {
         for (var inner = e; inner != null; inner = inner.InnerException)
             if (inner is ModelFormatException ours)
-                return ours;
+                return ours.Message.Contains(description, StringComparison.Ordinal)
+                    ? ours
+                    : new ModelFormatException(ours.Reason, $"'{description}': {ours.Message}", ours);
         if (e is not (InvalidOperationException or FormatException or InvalidDataException or TargetInvocationException
             or EndOfStreamException or ArgumentException or KeyNotFoundException or FileNotFoundException or FileLoadException))
             return null;

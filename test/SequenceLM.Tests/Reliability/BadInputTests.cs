@@ -154,14 +154,14 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     private ModelFormatException LoadFails(byte[] bytes, string name = "model.zip")
     {
         var path = WriteTempFile(bytes, name);
-        var e = Assert.Throws<ModelFormatException>(() => _saved.Ml.Model.Load(path, out _));
+        var e = Assert.Throws<ModelFormatException>(() => _saved.Ml.Model.LoadLanguageModel(path, out _));
         Output.WriteLine($"{e.Reason}: {e.Message}");
-        Assert.Contains(path, e.Message); // names the file
+        Assert.Contains(Path.GetFileName(path), e.Message); // names the file
         // ... and says what to do
         Assert.Contains(e.Reason switch
         {
-            ModelFormatError.NotAModelFile => "Load a file written by ml.Model.Save",
-            ModelFormatError.NewerFormatVersion => "upgrade the package",
+            ModelFormatError.NotAModelFile => "not a model saved by ML.NET's ml.Model.Save",
+            ModelFormatError.NewerFormatVersion => "Update Microsoft.ML.SequenceLM",
             _ => "save the model again",
         }, e.Message);
         return e;
@@ -182,12 +182,13 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     public void BitFlipsInAModelFileAreDetected()
     {
         var random = new Random(7);
-        var weightsAt = IndexOf(_saved.Bytes, Encoding.ASCII.GetBytes("rnn.weight_hh_l0"));
-        Assert.True(weightsAt > 0, "the weights entry is stored uncompressed, its header is visible");
-        // A flip in the middle of the weights (stored uncompressed) must fail the SHA-256 check, not load silently.
-        var flipped = (byte[])_saved.Bytes.Clone();
-        flipped[weightsAt + 2000] ^= 0x10;
-        var e = LoadFails(flipped);
+        // ML.NET deflates its entries, and the zip's CRC-32 would catch a flip in the stored bytes: flip a weight inside
+        // the entry and store it again with a valid CRC, so that only our SHA-256 can tell.
+        var weights = ModelFiles.EntryNames(_saved.Bytes).Single(n => n.EndsWith("/weights.safetensors", StringComparison.Ordinal));
+        var raw = ModelFiles.ReadRaw(_saved.Bytes, weights);
+        Assert.True(IndexOf(raw, Encoding.ASCII.GetBytes("rnn.weight_hh_l0")) > 0, "the weights entry holds the PyTorch names");
+        raw[raw.Length / 2] ^= 0x10;
+        var e = LoadFails(ModelFiles.ReplaceRaw(_saved.Bytes, weights, raw));
         Assert.Equal(ModelFormatError.Corrupt, e.Reason);
         Assert.Contains("SHA-256", e.Message);
         // Anywhere else: some typed model-format error, whichever structure the flip hits.
@@ -197,7 +198,7 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
             copy[random.Next(copy.Length)] ^= (byte)(1 << random.Next(8));
             try
             {
-                using var loaded = (IDisposable)_saved.Ml.Model.Load(new MemoryStream(copy), out _);
+                using var loaded = (IDisposable)_saved.Ml.Model.LoadLanguageModel(new MemoryStream(copy), out _);
             }
             catch (ModelFormatException) { }
         }
@@ -206,10 +207,10 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     [Fact]
     public void ModelFromANewerFormatVersionAsksToUpgrade()
     {
-        var bytes = ModelFiles.EditManifest(_saved.Bytes, m => m.Replace("\"formatVersion\": 1", "\"formatVersion\": 2"));
+        var bytes = ModelFiles.SetComponentVersion(_saved.Bytes, LanguageModelTransformer.Format.ModelSignature, written: 0x00020001, readable: 0x00020001);
         var e = LoadFails(bytes);
         Assert.Equal(ModelFormatError.NewerFormatVersion, e.Reason);
-        Assert.Contains("upgrade the package", e.Message);
+        Assert.Contains("format 2.1", e.Message);
     }
 
     [Fact]
@@ -220,7 +221,7 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
         {
             var e = LoadFails(bytes, name);
             Assert.Equal(ModelFormatError.NotAModelFile, e.Reason);
-            Assert.Contains("is not a SequenceLM model file", e.Message);
+            Assert.Contains("not a model saved by ML.NET", e.Message);
         }
         // A zip that is not ours (e.g. a .docx or a PyTorch .pt archive).
         var zip = new MemoryStream();
@@ -228,7 +229,7 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
         using (var w = new StreamWriter(archive.CreateEntry("archive/data.pkl").Open())) w.Write("pickle");
         var other = LoadFails(zip.ToArray(), "model.pt");
         Assert.Equal(ModelFormatError.NotAModelFile, other.Reason);
-        Assert.Contains("no manifest.json", other.Message);
+        Assert.Contains("without any ML.NET component", other.Message);
     }
 
     [Fact]

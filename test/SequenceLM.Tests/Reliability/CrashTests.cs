@@ -94,7 +94,7 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
             Output.WriteLine($"round {round}: a save takes ~{saveMs} ms; killed after '{last}': {(midSave ? "mid-save" : "between saves")}");
 
             // Whatever the moment, the file at the path is a complete model.
-            using (var loaded = (IDisposable)ml.Model.Load(path, out _))
+            using (var loaded = (IDisposable)ml.Model.LoadLanguageModel(path, out _))
             {
                 var sample = ml.LanguageModels().CreateGenerator((ITransformer)loaded).Generate("the ", 1, new GenerationOptions { MaxTokens = 5, Seed = 1 })[0];
                 Assert.Equal(5, sample.Keys.Length);
@@ -110,9 +110,9 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
         // Leftover temp files break nothing: the next save (in this process) succeeds and loads.
         var text = Scenarios.Text(ml, 3);
         using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(BadInputTests.TinyGru())).Fit(text);
-        ml.Model.Save(model, text.Schema, path);
-        using var reloaded = (TransformerChain<LanguageModelTransformer>)ml.Model.Load(path, out _);
-        Assert.Equal(model.LastTransformer.ParameterCount, reloaded.LastTransformer.ParameterCount);
+        ml.Model.SaveAtomically(model, text.Schema, path);
+        using var reloaded = (TransformerChain<ITransformer>)ml.Model.LoadLanguageModel(path, out _);
+        Assert.Equal(model.LastTransformer.ParameterCount, ((LanguageModelTransformer)reloaded.LastTransformer).ParameterCount);
     }
 
     private static TransformerChain<LanguageModelTransformer> Fit(MLContext ml, GruOptions options) =>
