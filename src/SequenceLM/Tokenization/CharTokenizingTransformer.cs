@@ -36,6 +36,14 @@ public sealed partial class CharTokenizingTransformer : ColumnTransformerBase<Re
 }
 
 /// <summary>Estimator of <see cref="CharTokenizingTransformer"/> (learns nothing); created by <see cref="TokenizationCatalog.TokenizeChars"/>.</summary>
+/// <remarks>
+/// | Characteristic | Value |
+/// |---|---|
+/// | Does this estimator need to look at the data to train its parameters? | No |
+/// | Input column data type | Text |
+/// | Output column data type | Variable-length vector of text (characters), <c>IsCharacterLevel</c> = true |
+/// | Exportable to ONNX | No |
+/// </remarks>
 public sealed class CharTokenizingEstimator : TrivialEstimator<CharTokenizingTransformer>
 {
     /// <summary>Creates the estimator.</summary>

@@ -37,6 +37,14 @@ public sealed partial class WordTokenizingTransformer : ColumnTransformerBase<Re
 }
 
 /// <summary>Estimator of <see cref="WordTokenizingTransformer"/> (learns nothing); created by <see cref="TokenizationCatalog.TokenizeWords"/>.</summary>
+/// <remarks>
+/// | Characteristic | Value |
+/// |---|---|
+/// | Does this estimator need to look at the data to train its parameters? | No |
+/// | Input column data type | Text |
+/// | Output column data type | Variable-length vector of text (words), <c>IsCharacterLevel</c> = false |
+/// | Exportable to ONNX | No |
+/// </remarks>
 public sealed class WordTokenizingEstimator : TrivialEstimator<WordTokenizingTransformer>
 {
     /// <summary>Creates the estimator.</summary>
