@@ -58,8 +58,10 @@ internal sealed class PromptColumns
         }
         else
         {
-            var ids = KeyVectors.Reader(row, _input, codec.Vocabulary.UnknownKey);
-            keys = () => codec.EncodePrompt(ids());
+            // A key the key mapping did not know (ML.NET's missing key) is <unk>, or dropped without one, like an unknown token.
+            const long dropped = -1;
+            var ids = KeyVectors.Reader(row, _input, codec.Vocabulary.UnknownKey ?? dropped);
+            keys = () => codec.EncodePrompt(ids().Where(id => id != dropped).ToArray());
         }
         var maxTokens = Reader<int>(row, _maxTokens);
         var temperature = Reader<float>(row, _temperature);

@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace Microsoft.ML.SequenceLM.Tests.Pipeline;
 
-public sealed class Prompt
+public sealed class TextOnlyPrompt
 {
     public string Text { get; set; } = "";
 }
@@ -109,11 +109,11 @@ public sealed class PipelineTests(ITestOutputHelper output) : TestBase(output)
             .Append(ml.Transforms.MapTokensToKeys())
             .Append(ml.Transforms.Window(new WindowOptions { BatchSize = 1, SequenceLength = 2 })) // training-only: passes rows through
             .Fit(data);
-        var engine = ml.Model.CreatePredictionEngine<Prompt, KeyedPrompt>(model);
-        var p = engine.Predict(new Prompt { Text = "cat sat dog" });
+        var engine = ml.Model.CreatePredictionEngine<TextOnlyPrompt, KeyedPrompt>(model);
+        var p = engine.Predict(new TextOnlyPrompt { Text = "cat sat dog" });
         Assert.Equal(new uint[] { 3, 4, 1 }, p.Keys); // 1-based keys; "dog" is <unk> (key 1)
         Assert.Equal(new[] { "cat", "sat", "dog" }, p.Tokens);
-        var q = engine.Predict(new Prompt { Text = "the" });
+        var q = engine.Predict(new TextOnlyPrompt { Text = "the" });
         Assert.Equal(new uint[] { 2 }, q.Keys); // values refresh per prediction
     }
 
@@ -130,5 +130,40 @@ public sealed class PipelineTests(ITestOutputHelper output) : TestBase(output)
         var ex = Assert.Throws<SchemaMismatchException>(() => ml.Model.CreatePredictionEngine<Unrelated, KeyedPrompt>(model));
         Assert.Contains("'Text'", ex.Message);
         Assert.Contains("Number: Int32", ex.Message);
+    }
+}
+
+/// <summary>Our trainer on keys made entirely by ML.NET's own transforms.</summary>
+public sealed class MLNetKeysTrainingTests(ITestOutputHelper output) : TestBase(output)
+{
+    private const string Corpus = "the cat sat on the mat . the dog sat on the log . ";
+
+    [Fact]
+    public void TrainerLearnsFromMLNetTokenizeIntoWordsAndMapValueToKey()
+    {
+        var ml = new MLContext(seed: 1);
+        var text = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = string.Concat(Enumerable.Repeat(Corpus, 40)) } });
+        var pipeline = ml.Transforms.Text.TokenizeIntoWords("Words", "Text")
+            .Append(ml.Transforms.Conversion.MapValueToKey("Keys", "Words"))
+            .Append(ml.LanguageModels().Trainers.Lstm(new LstmOptions
+            {
+                InputColumnName = "Keys", EmbeddingSize = 16, HiddenSize = 32, NumberOfLayers = 1, BatchSize = 4, SequenceLength = 12,
+                Epochs = 40, LearningRate = 0.01f, Dropout = 0f, ValidationFraction = 0f, Device = "cpu",
+            }));
+        using var model = pipeline.Fit(text);
+        var lm = model.LastTransformer;
+        Assert.False(lm.Vocabulary.IsCharacterLevel);                        // inferred from ML.NET's KeyValues
+        Assert.Equal(new[] { "the", "cat", "sat", "on", "mat", "." }, lm.Vocabulary.Tokens.Take(6)); // ML.NET's order of first occurrence
+        Output.WriteLine($"loss {lm.History.Records[0].TrainLoss:F3} -> {lm.History.Records[^1].TrainLoss:F3}");
+        Assert.True(lm.History.Records[^1].TrainLoss < 0.5 * lm.History.Records[0].TrainLoss);
+
+        // Prediction runs ML.NET's transforms then ours; a word ML.NET's mapping does not know is dropped (no <unk> here).
+        var engine = ml.Model.CreatePredictionEngine<Prompt, Completion>(model);
+        var completion = engine.Predict(new Prompt { Text = "the dog sat on the", MaxTokens = 3, Temperature = 0 });
+        Assert.Equal(" log . the", completion.Text); // word level: the continuation starts with the separator
+        Assert.Equal(completion.Text, engine.Predict(new Prompt { Text = "the dog sat zebra on the", MaxTokens = 3, Temperature = 0 }).Text);
+
+        var metrics = ml.LanguageModels().Evaluate(model, text);
+        Assert.True(metrics.Perplexity < 3, $"perplexity {metrics.Perplexity}");
     }
 }
