@@ -38,7 +38,7 @@ internal sealed class PromptColumns
         var column = schema.GetColumnOrNull(name);
         if (column == null) return null;
         if (!column.Value.Type.Equals(type))
-            throw SchemaMismatchException.WrongType(name, type.ToString(), column.Value.Type, schema);
+            throw SchemaMismatchException.WrongType(name, type.ToString() ?? type.GetType().Name, column.Value.Type, schema);
         return column;
     }
 
