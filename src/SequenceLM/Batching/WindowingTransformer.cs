@@ -80,7 +80,7 @@ public sealed partial class WindowingTransformer : ITransformer
 /// | Output column data type | <c>Input</c>, <c>Target</c>: vectors of keys (training only; prediction passes rows through) |
 /// | Exportable to ONNX | No |
 /// </remarks>
-public sealed class WindowingEstimator : TrivialEstimator<WindowingTransformer>
+public sealed class WindowingEstimator : StatelessEstimator<WindowingTransformer>
 {
     /// <summary>Creates the estimator.</summary>
     public WindowingEstimator(WindowOptions? options = null, string inputColumnName = "Keys")

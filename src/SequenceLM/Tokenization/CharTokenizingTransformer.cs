@@ -5,7 +5,7 @@ namespace Microsoft.ML.SequenceLM;
 /// (surrogate pairs stay one token), annotated <see cref="AnnotationNames.IsCharacterLevel"/> = true. Items are
 /// slices of the input (or of one normalised copy of it), so no string is allocated per character.
 /// </summary>
-public sealed partial class CharTokenizingTransformer : ColumnTransformerBase<ReadOnlyMemory<char>, VBuffer<ReadOnlyMemory<char>>>
+public sealed partial class CharTokenizingTransformer : OneColumnTransformerBase<ReadOnlyMemory<char>, VBuffer<ReadOnlyMemory<char>>>
 {
     private readonly CharTokenizerOptions _options;
 
@@ -44,7 +44,7 @@ public sealed partial class CharTokenizingTransformer : ColumnTransformerBase<Re
 /// | Output column data type | Variable-length vector of text (characters), <c>IsCharacterLevel</c> = true |
 /// | Exportable to ONNX | No |
 /// </remarks>
-public sealed class CharTokenizingEstimator : TrivialEstimator<CharTokenizingTransformer>
+public sealed class CharTokenizingEstimator : StatelessEstimator<CharTokenizingTransformer>
 {
     /// <summary>Creates the estimator.</summary>
     public CharTokenizingEstimator(string outputColumnName = "Tokens", string inputColumnName = "Text", CharTokenizerOptions? options = null)

@@ -5,7 +5,7 @@ namespace Microsoft.ML.SequenceLM;
 /// text annotated <see cref="AnnotationNames.IsCharacterLevel"/> = false. Tokens are slices of the input (or of one
 /// lower-cased copy per row).
 /// </summary>
-public sealed partial class WordTokenizingTransformer : ColumnTransformerBase<ReadOnlyMemory<char>, VBuffer<ReadOnlyMemory<char>>>
+public sealed partial class WordTokenizingTransformer : OneColumnTransformerBase<ReadOnlyMemory<char>, VBuffer<ReadOnlyMemory<char>>>
 {
     private readonly WordTokenizerOptions _options;
     private readonly WordSplitter _splitter;
@@ -45,7 +45,7 @@ public sealed partial class WordTokenizingTransformer : ColumnTransformerBase<Re
 /// | Output column data type | Variable-length vector of text (words), <c>IsCharacterLevel</c> = false |
 /// | Exportable to ONNX | No |
 /// </remarks>
-public sealed class WordTokenizingEstimator : TrivialEstimator<WordTokenizingTransformer>
+public sealed class WordTokenizingEstimator : StatelessEstimator<WordTokenizingTransformer>
 {
     /// <summary>Creates the estimator.</summary>
     public WordTokenizingEstimator(string outputColumnName = "Tokens", string inputColumnName = "Text", WordTokenizerOptions? options = null)

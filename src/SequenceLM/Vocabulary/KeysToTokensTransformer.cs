@@ -4,7 +4,7 @@ namespace Microsoft.ML.SequenceLM;
 /// Maps a key column (vector of keys) back to tokens (vector of text) with a <see cref="Vocabulary"/>, like ML.NET's
 /// <c>MapKeyToValue</c>. Use <see cref="Vocabulary.Decode"/> to get one string.
 /// </summary>
-public sealed partial class KeysToTokensTransformer : ColumnTransformerBase<VBuffer<uint>, VBuffer<ReadOnlyMemory<char>>>
+public sealed partial class KeysToTokensTransformer : OneColumnTransformerBase<VBuffer<uint>, VBuffer<ReadOnlyMemory<char>>>
 {
     private readonly ReadOnlyMemory<char>[] _tokens;
 

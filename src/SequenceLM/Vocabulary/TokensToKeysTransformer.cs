@@ -5,7 +5,7 @@ namespace Microsoft.ML.SequenceLM;
 /// the output is a vector of 1-based <see cref="KeyDataViewType"/> keys whose <c>KeyValues</c> annotation is the
 /// vocabulary. Unknown tokens map to <c>&lt;unk&gt;</c>, or raise <see cref="UnknownTokenException"/> when the vocabulary has none.
 /// </summary>
-public sealed partial class TokensToKeysTransformer : ColumnTransformerBase<VBuffer<ReadOnlyMemory<char>>, VBuffer<uint>>
+public sealed partial class TokensToKeysTransformer : OneColumnTransformerBase<VBuffer<ReadOnlyMemory<char>>, VBuffer<uint>>
 {
     /// <summary>Creates the transformer from an existing vocabulary (e.g. to fine-tune with the same keys).</summary>
     public TokensToKeysTransformer(Vocabulary vocabulary, string outputColumnName = "Keys", string inputColumnName = "Tokens")

@@ -1,9 +1,9 @@
 namespace Microsoft.ML.SequenceLM;
 
 /// <summary>An estimator that learns nothing: <see cref="Fit"/> checks the input and returns its transformer.</summary>
-public abstract class TrivialEstimator<TTransformer> : IEstimator<TTransformer> where TTransformer : class, ITransformer
+public abstract class StatelessEstimator<TTransformer> : IEstimator<TTransformer> where TTransformer : class, ITransformer
 {
-    private protected TrivialEstimator(TTransformer transformer) => Transformer = transformer;
+    private protected StatelessEstimator(TTransformer transformer) => Transformer = transformer;
 
     /// <summary>The transformer <see cref="Fit"/> returns.</summary>
     private protected TTransformer Transformer { get; }

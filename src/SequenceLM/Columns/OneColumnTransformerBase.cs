@@ -5,9 +5,9 @@ namespace Microsoft.ML.SequenceLM;
 /// </summary>
 /// <typeparam name="TIn">The raw type of the input column (e.g. <c>ReadOnlyMemory&lt;char&gt;</c> for text).</typeparam>
 /// <typeparam name="TOut">The raw type of the output column.</typeparam>
-public abstract class ColumnTransformerBase<TIn, TOut> : RowToRowTransformerBase
+public abstract class OneColumnTransformerBase<TIn, TOut> : RowMappingTransformerBase
 {
-    private protected ColumnTransformerBase(string outputColumnName, string inputColumnName)
+    private protected OneColumnTransformerBase(string outputColumnName, string inputColumnName)
     {
         OutputColumnName = Check.NotEmpty(outputColumnName);
         InputColumnName = Check.NotEmpty(inputColumnName);

@@ -5,9 +5,9 @@ namespace Microsoft.ML.SequenceLM;
 /// derived from outside ML.NET, so this implements <see cref="ITransformer"/> and <see cref="IRowToRowMapper"/>
 /// directly. As in ML.NET, outputs are appended after the input columns; an output named like an input column hides it.
 /// </summary>
-public abstract class RowToRowTransformerBase : ITransformer
+public abstract class RowMappingTransformerBase : ITransformer
 {
-    private protected RowToRowTransformerBase() { }
+    private protected RowMappingTransformerBase() { }
 
     /// <summary>The input columns read to compute the outputs.</summary>
     private protected abstract IReadOnlyList<string> InputColumnNames { get; }
@@ -54,9 +54,9 @@ public abstract class RowToRowTransformerBase : ITransformer
     }
 
     /// <summary>The schema mapping: columns below <see cref="InputSchema"/>'s count pass through, the rest are outputs.</summary>
-    private sealed class Binding(RowToRowTransformerBase owner, DataViewSchema inputSchema, DataViewSchema outputSchema, int outputCount) : IRowToRowMapper
+    private sealed class Binding(RowMappingTransformerBase owner, DataViewSchema inputSchema, DataViewSchema outputSchema, int outputCount) : IRowToRowMapper
     {
-        public RowToRowTransformerBase Owner => owner;
+        public RowMappingTransformerBase Owner => owner;
         public DataViewSchema InputSchema => inputSchema;
         public DataViewSchema OutputSchema => outputSchema;
         public int OutputCount => outputCount;
