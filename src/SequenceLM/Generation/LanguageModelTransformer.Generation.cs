@@ -49,17 +49,14 @@ public sealed partial class LanguageModelTransformer
         return builder.ToSchema();
     }
 
-    /// <summary>Per-row models: fingerprints of the training and validation rows, for <see cref="GeneratedSample.Origin"/>.</summary>
-    internal RowRegistry? TrainingRows
-    {
-        get => _generator.Rows;
-        init => _generator.Rows = value;
-    }
+    private TextGenerator? _generator;
 
-    internal TextGenerator Generator => _generator;
+    /// <summary>The sampler over this model (created on first use; it holds no state between calls).</summary>
+    internal TextGenerator Generator => LazyInitializer.EnsureInitialized(ref _generator,
+        () => new TextGenerator(_model, new TokenCodec(Vocabulary, TrainingWindows.Mode == WindowMode.PerRow, _sampleUnknown)) { Rows = TrainingRows });
 
     internal IReadOnlyList<GeneratedSample> Generate(IReadOnlyList<long[]> prompts, GenerationOptions options) =>
-        _generator.Generate(prompts, options);
+        Generator.Generate(prompts, options);
 
     /// <summary>
     /// Serves ML.NET's <c>PredictionEngine</c>, which refills one input row between calls and moves its
@@ -82,7 +79,7 @@ public sealed partial class LanguageModelTransformer
         public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
         {
             ArgumentNullException.ThrowIfNull(input);
-            var read = prompts.Bind(input, model._generator.Codec, model.DefaultGenerationOptions);
+            var read = prompts.Bind(input, model.Generator.Codec, model.DefaultGenerationOptions);
             GeneratedSample? last = null;
             long lastPosition = long.MinValue;
             GeneratedSample Sample()
@@ -90,7 +87,7 @@ public sealed partial class LanguageModelTransformer
                 if (last == null || lastPosition != input.Position)
                 {
                     var (keys, options) = read();
-                    last = model._generator.Generate(new[] { keys }, options)[0];
+                    last = model.Generator.Generate(new[] { keys }, options)[0];
                     lastPosition = input.Position;
                 }
                 return last;

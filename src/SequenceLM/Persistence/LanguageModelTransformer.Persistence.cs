@@ -36,7 +36,7 @@ public sealed partial class LanguageModelTransformer
         writer.SaveBytes(ConfigEntry, JsonSerializer.SerializeToUtf8Bytes(Config, CheckpointStore.Json));
         VocabularyEntry.Write(writer, Vocabulary);
         writer.SaveBytes(SettingsEntry, JsonSerializer.SerializeToUtf8Bytes(
-            new Settings(InputColumnName, TrainingWindows, DefaultGenerationOptions, _generator.Codec.SampleUnknown), CheckpointStore.Json));
+            new Settings(InputColumnName, TrainingWindows, DefaultGenerationOptions, _sampleUnknown), CheckpointStore.Json));
         writer.SaveSafeTensors(WeightsEntry, GetWeights());
         writer.SaveBytes(HistoryEntry, JsonSerializer.SerializeToUtf8Bytes(History, CheckpointStore.Json));
         if (TrainingRows is { } rows) writer.SaveBytes(RowsEntry, RowFingerprints.ToBytes(rows));

@@ -1,4 +1,3 @@
-using Microsoft.ML.SequenceLM.Generation;
 using Microsoft.ML.SequenceLM.Native;
 
 namespace Microsoft.ML.SequenceLM;
@@ -20,7 +19,7 @@ public sealed partial class LanguageModelTransformer : ITransformer, IDisposable
     public const int GenerationBatchSize = 32;
 
     private readonly NativeModel _model;
-    private readonly TextGenerator _generator;
+    private readonly bool _sampleUnknown;
 
     internal LanguageModelTransformer(NativeModel model, LanguageModelConfig config, Vocabulary vocabulary, WindowOptions windows,
         string inputColumnName, TrainingHistory history, bool sampleUnknown)
@@ -31,7 +30,7 @@ public sealed partial class LanguageModelTransformer : ITransformer, IDisposable
         TrainingWindows = windows.Clone();
         InputColumnName = inputColumnName;
         History = history;
-        _generator = new TextGenerator(model, new TokenCodec(vocabulary, windows.Mode == WindowMode.PerRow, sampleUnknown));
+        _sampleUnknown = sampleUnknown;
     }
 
     public LanguageModelConfig Config { get; }
@@ -47,6 +46,9 @@ public sealed partial class LanguageModelTransformer : ITransformer, IDisposable
     public long ParameterCount => _model.ParameterCount;
     /// <summary>Where the weights live, e.g. "cpu" or "cuda:0".</summary>
     public string Device => _model.Device;
+
+    /// <summary>Per-row models: fingerprints of the training and validation rows, for <see cref="GeneratedSample.Origin"/>.</summary>
+    internal RowRegistry? TrainingRows { get; init; }
 
     internal NativeModel NativeModel => _model;
 

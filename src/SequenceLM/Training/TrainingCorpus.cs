@@ -13,7 +13,7 @@ internal sealed class TrainingCorpus
     /// <summary>The column a prediction row carries into the model: tokens (text) or keys.</summary>
     public required string PredictionColumnName { get; init; }
     /// <summary>Per-row mode: fingerprints of the training and validation rows (for the seen/new sample report).</summary>
-    public Generation.RowRegistry? Rows { get; init; }
+    public RowRegistry? Rows { get; init; }
 
     public static TrainingCorpus Create(IDataView input, LanguageModelTrainerOptions options, Vocabulary? fixedVocabulary, int seed)
     {
@@ -43,7 +43,7 @@ internal sealed class TrainingCorpus
             Validation = validation,
             Windows = windows,
             PredictionColumnName = column,
-            Rows = windows.Mode == WindowMode.PerRow ? Generation.RowRegistry.From(trainRows, validationRows) : null,
+            Rows = windows.Mode == WindowMode.PerRow ? RowRegistry.From(trainRows, validationRows) : null,
         };
     }
 

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.SequenceLM.Generation;
+namespace Microsoft.ML.SequenceLM;
 
 /// <summary>
 /// Fingerprints (64-bit FNV-1a of the keys) of the training and validation rows of a per-row model, so a generated
