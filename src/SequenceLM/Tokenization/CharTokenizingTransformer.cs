@@ -28,7 +28,7 @@ public sealed partial class CharTokenizingTransformer : OneColumnTransformerBase
     private protected override bool IsValidInputType(DataViewType type) => type is TextDataViewType;
 
     private protected override (DataViewType Type, DataViewSchema.Annotations? Annotations) GetOutputType(DataViewSchema.Column inputColumn) =>
-        (new VectorDataViewType(TextDataViewType.Instance), VocabularyAnnotations.ForTokens(isCharacterLevel: true));
+        (new VectorDataViewType(TextDataViewType.Instance), CharacterLevelAnnotation.Create(isCharacterLevel: true));
 
     private protected override void Map(in ReadOnlyMemory<char> input, ref VBuffer<ReadOnlyMemory<char>> output) =>
         output = TokenAnnotations.AsVector(CharNormalizer.Tokenize(input, _options));

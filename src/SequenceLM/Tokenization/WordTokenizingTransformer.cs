@@ -29,7 +29,7 @@ public sealed partial class WordTokenizingTransformer : OneColumnTransformerBase
     private protected override bool IsValidInputType(DataViewType type) => type is TextDataViewType;
 
     private protected override (DataViewType Type, DataViewSchema.Annotations? Annotations) GetOutputType(DataViewSchema.Column inputColumn) =>
-        (new VectorDataViewType(TextDataViewType.Instance), VocabularyAnnotations.ForTokens(isCharacterLevel: false));
+        (new VectorDataViewType(TextDataViewType.Instance), CharacterLevelAnnotation.Create(isCharacterLevel: false));
 
     private protected override void Map(in ReadOnlyMemory<char> input, ref VBuffer<ReadOnlyMemory<char>> output) =>
         output = TokenAnnotations.AsVector(_splitter.Tokenize(input));

@@ -15,27 +15,8 @@ public static class VocabularyAnnotations
         var builder = new DataViewSchema.Annotations.Builder();
         builder.Add(AnnotationNames.KeyValues, new VectorDataViewType(TextDataViewType.Instance, tokens.Length),
             (ref VBuffer<ReadOnlyMemory<char>> value) => value = new VBuffer<ReadOnlyMemory<char>>(tokens.Length, tokens));
-        bool isCharacterLevel = vocabulary.IsCharacterLevel;
-        builder.Add(AnnotationNames.IsCharacterLevel, BooleanDataViewType.Instance, (ref bool value) => value = isCharacterLevel);
+        CharacterLevelAnnotation.Add(builder, vocabulary.IsCharacterLevel);
         return builder.ToAnnotations();
-    }
-
-    /// <summary>Annotations of a token column.</summary>
-    internal static DataViewSchema.Annotations ForTokens(bool isCharacterLevel)
-    {
-        var builder = new DataViewSchema.Annotations.Builder();
-        builder.Add(AnnotationNames.IsCharacterLevel, BooleanDataViewType.Instance, (ref bool value) => value = isCharacterLevel);
-        return builder.ToAnnotations();
-    }
-
-    /// <summary>The <see cref="AnnotationNames.IsCharacterLevel"/> annotation of a column, or null.</summary>
-    internal static bool? GetIsCharacterLevel(this DataViewSchema.Column column)
-    {
-        var kind = column.Annotations.Schema.GetColumnOrNull(AnnotationNames.IsCharacterLevel);
-        if (kind is not { Type: BooleanDataViewType }) return null;
-        bool value = false;
-        column.Annotations.GetValue(AnnotationNames.IsCharacterLevel, ref value);
-        return value;
     }
 
     /// <summary>The vocabulary of a key column (from its <c>KeyValues</c>), or null when it has none.</summary>
