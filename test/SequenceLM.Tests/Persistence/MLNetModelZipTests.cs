@@ -224,6 +224,63 @@ public sealed class MLNetModelZipTests(ITestOutputHelper output) : TestBase(outp
         LoadFails(path);
     }
 
+    /// <summary>Edits the bytes of one entry, keeping the zip valid (its CRC-32 is recomputed).</summary>
+    private static void EditEntry(string path, string entryName, Action<byte[]> edit)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = zip.GetEntry(entryName)!;
+        using var buffer = new MemoryStream();
+        using (var stream = entry.Open()) stream.CopyTo(buffer);
+        var content = buffer.ToArray();
+        edit(content);
+        entry.Delete();
+        using var rewritten = zip.CreateEntry(entryName).Open();
+        rewritten.Write(content);
+    }
+
+    private static int IndexOf(byte[] content, byte[] value)
+    {
+        int at = content.AsSpan().IndexOf(value);
+        Assert.True(at >= 0, "The text to edit is not in the entry.");
+        return at;
+    }
+
+    private const string ProbeEntry = "TransformerChain/Transform_001/Model.key", NormalizerEntry = "TransformerChain/Transform_000/Model.key";
+
+    [Fact]
+    public void ComponentWhoseAssemblyIsMissingIsUnknownTransform()
+    {
+        var path = SavedModel();
+        // ML.NET stores the loader's assembly name as UTF-16 at the end of the component's header.
+        EditEntry(path, ProbeEntry, content => content[IndexOf(content, System.Text.Encoding.Unicode.GetBytes("SaveVictim")) + 18] ^= 0x01);
+        PlainMLNetFailure(path);
+        Assert.Equal(ModelFormatError.UnknownTransform, LoadFails(path).Reason);
+    }
+
+    [Fact]
+    public void ComponentWhoseLoaderIsNotRegisteredIsUnknownTransform()
+    {
+        var path = SavedModel();
+        // The loader signature is packed into the header one byte per character; ML.NET ignores its case, so not 0x20.
+        EditEntry(path, ProbeEntry, content => content[IndexOf(content, System.Text.Encoding.Latin1.GetBytes("SlmPersistenceProbe"))] ^= 0x01);
+        PlainMLNetFailure(path);
+        Assert.Equal(ModelFormatError.UnknownTransform, LoadFails(path).Reason);
+    }
+
+    [Fact]
+    public void MLNetComponentWrittenByANewerMLNetIsNewerFormatVersion()
+    {
+        var path = SavedModel();
+        // ModelHeader: ModelVerWritten and ModelVerReadable are the uints at bytes 72 and 76 of a component's header.
+        EditEntry(path, NormalizerEntry, content =>
+        {
+            BitConverter.GetBytes(0x7FFF0001u).CopyTo(content, 72);
+            BitConverter.GetBytes(0x7FFF0001u).CopyTo(content, 76);
+        });
+        PlainMLNetFailure(path);
+        Assert.Equal(ModelFormatError.NewerFormatVersion, LoadFails(path).Reason);
+    }
+
     [Fact]
     public void LoadLanguageModelOfAMissingFileIsFileNotFound()
     {
