@@ -46,6 +46,26 @@ public static class MLNetZipScenarios
         return 0;
     }
 
+    /// <summary>
+    /// Saves a chain with 16 MB of weights to <paramref name="path"/> again and again with SaveAtomically, printing
+    /// "saving N" / "saved N", until killed.
+    /// </summary>
+    public static int SaveLoop(string path)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        var chain = Chain(ml, data, BigProbe());
+        for (int i = 1; ; i++)
+        {
+            Console.WriteLine($"saving {i}");
+            ml.Model.SaveAtomically(chain, data.Schema, path);
+            Console.WriteLine($"saved {i}");
+        }
+    }
+
+    public static PersistenceProbeTransformer BigProbe() => new(new ProbeOptions { Label = "big" },
+        new NamedTensor("big.weight", [2048, 2048], Enumerable.Range(0, 2048 * 2048).Select(i => (float)Math.Sin(i)).ToArray()));
+
     /// <summary>Loads <paramref name="path"/> with plain ML.NET and prints what came back.</summary>
     public static int Load(string path)
     {

@@ -7,6 +7,7 @@ using Microsoft.ML.SequenceLM.Tests.SaveVictim;
 //   train <checkpoint dir> <sleep ms> trains Scenarios.CheckpointedGru, sleeping after each step, printing "step N"
 //   mlnet-save <path> [newer]         saves MLNetZipScenarios' chain with ML.NET (newer: in a format too new to load)
 //   mlnet-load <path>                 loads it with plain ML.NET and prints what came back
+//   mlnet-save-loop <path>            saves a bigger such chain with SaveAtomically again and again
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: save-loop <path> | train <checkpoint dir> <sleep ms>");
@@ -16,6 +17,7 @@ switch (args[0])
 {
     case "mlnet-save": return MLNetZipScenarios.Save(args[1], newerFormat: args.Length > 2 && args[2] == "newer");
     case "mlnet-load": return MLNetZipScenarios.Load(args[1]);
+    case "mlnet-save-loop": return MLNetZipScenarios.SaveLoop(args[1]);
 }
 var ml = new SequenceLMContext(seed: 1);
 var text = Scenarios.Text(ml);

@@ -216,6 +216,31 @@ public sealed class MLNetModelZipTests(ITestOutputHelper output) : TestBase(outp
     }
 
     [Fact]
+    public void KillingAProcessMidSaveAtomicallyNeverLeavesABrokenModelFile()
+    {
+        var path = Path.Combine(CreateTempDirectory(), "model.zip");
+        var expected = MLNetZipScenarios.BigProbe().Describe();
+        var random = new Random(5);
+        for (int round = 0; round < 4; round++)
+        {
+            using (var child = SaveVictimProcess.Start("mlnet-save-loop", path))
+            {
+                string? line;
+                while ((line = child.StandardOutput.ReadLine()) != null && line != "saved 1") { }
+                Assert.NotNull(line); // else the child ended before its first save
+                Thread.Sleep(random.Next(0, 200));
+                child.Kill(entireProcessTree: true);
+                var printed = child.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                child.WaitForExit();
+                Output.WriteLine($"round {round}: the child's last line was '{printed.LastOrDefault() ?? line}' (\"saving\": killed mid-save)");
+            }
+            Assert.Equal(expected, ProbeOf(new MLContext().Model.LoadLanguageModel(path, out _)).Describe());
+            var leftovers = Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Where(f => f != "model.zip");
+            Assert.All(leftovers, f => Assert.Matches(@"^\.model\.zip\.[0-9a-f]{32}\.tmp$", f));
+        }
+    }
+
+    [Fact]
     public void PlainMLNetSaveWritesInPlaceSoAFailedSaveDestroysThePreviousModel()
     {
         var path = SavedModel();
