@@ -17,12 +17,12 @@ using MLContext = Microsoft.ML.MLContext;
 /// </summary>
 public sealed class MLNetModelZipTests(ITestOutputHelper output) : TestBase(output)
 {
-    private string SavedModel(bool newerFormat = false)
+    private string SavedModel(ProbeFormat format = ProbeFormat.Current)
     {
         var path = Path.Combine(CreateTempDirectory(), "model.zip");
         var ml = new MLContext(seed: 1);
         var data = MLNetZipScenarios.Data(ml);
-        ml.Model.SaveAtomically(MLNetZipScenarios.Chain(ml, data, MLNetZipScenarios.Probe(newerFormat)), data.Schema, path);
+        ml.Model.SaveAtomically(MLNetZipScenarios.Chain(ml, data, MLNetZipScenarios.Probe(format)), data.Schema, path);
         return path;
     }
 
@@ -71,7 +71,7 @@ public sealed class MLNetModelZipTests(ITestOutputHelper output) : TestBase(outp
     [Fact]
     public void ComponentWrittenByANewerVersionIsNewerFormatVersion()
     {
-        var path = SavedModel(newerFormat: true);
+        var path = SavedModel(ProbeFormat.Newer);
         var e = LoadFails(path);
         Assert.Equal(ModelFormatError.NewerFormatVersion, e.Reason);
         Assert.Contains("format 2.1", e.Message);
@@ -79,6 +79,14 @@ public sealed class MLNetModelZipTests(ITestOutputHelper output) : TestBase(outp
         var plain = Assert.Throws<TargetInvocationException>(() => new MLContext().Model.Load(path, out _));
         Assert.IsType<ModelFormatException>(plain.GetBaseException());
         PlainMLNetFailure(path);
+    }
+
+    [Fact]
+    public void ComponentWrittenInAFormatNoLongerReadIsOlderFormatVersion()
+    {
+        var e = LoadFails(SavedModel(ProbeFormat.Older));
+        Assert.Equal(ModelFormatError.OlderFormatVersion, e.Reason);
+        Assert.Contains("format 1.0", e.Message);
     }
 
     [Theory]
