@@ -24,10 +24,10 @@ public static class MLNetZipScenarios
 
     public static IDataView Data(MLContext ml) => ml.Data.LoadFromEnumerable(new[] { new Row { Text = SampleText } });
 
-    public static PersistenceProbeTransformer Probe(bool newerFormat = false) => new(
+    public static PersistenceProbeTransformer Probe(ProbeFormat format = ProbeFormat.Current) => new(
         new ProbeOptions { Label = "probe \u00e9\u00e8 \U0001F600", Vocabulary = ["<unk>", "a", "b", "\u00e9", "\t"] },
         new NamedTensor("embedding.weight", [64, 33], Enumerable.Range(0, 64 * 33).Select(i => MathF.Sin(i * 0.37f) * 1e-3f * i).ToArray()),
-        newerFormat ? PersistenceProbeTransformer.NewerFormat : PersistenceProbeTransformer.Format);
+        format);
 
     public static ITransformer Chain(MLContext ml, IDataView data, PersistenceProbeTransformer probe)
     {
@@ -36,15 +36,35 @@ public static class MLNetZipScenarios
     }
 
     /// <summary>Saves the chain to <paramref name="path"/> and prints the probe's state.</summary>
-    public static int Save(string path, bool newerFormat)
+    public static int Save(string path, ProbeFormat format)
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml);
-        var probe = Probe(newerFormat);
+        var probe = Probe(format);
         ml.Model.SaveAtomically(Chain(ml, data, probe), data.Schema, path);
         Console.WriteLine($"probe {probe.Describe()}");
         return 0;
     }
+
+    /// <summary>
+    /// Saves a chain with 16 MB of weights to <paramref name="path"/> again and again with SaveAtomically, printing
+    /// "saving N" / "saved N", until killed.
+    /// </summary>
+    public static int SaveLoop(string path)
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Data(ml);
+        var chain = Chain(ml, data, BigProbe());
+        for (int i = 1; ; i++)
+        {
+            Console.WriteLine($"saving {i}");
+            ml.Model.SaveAtomically(chain, data.Schema, path);
+            Console.WriteLine($"saved {i}");
+        }
+    }
+
+    public static PersistenceProbeTransformer BigProbe() => new(new ProbeOptions { Label = "big" },
+        new NamedTensor("big.weight", [2048, 2048], Enumerable.Range(0, 2048 * 2048).Select(i => (float)Math.Sin(i)).ToArray()));
 
     /// <summary>Loads <paramref name="path"/> with plain ML.NET and prints what came back.</summary>
     public static int Load(string path)

@@ -30,15 +30,26 @@ public sealed class PersistenceProbeTransformer : ITransformer
     internal static readonly ComponentFormat NewerFormat = new("SLMPROBE", LoaderSignature, typeof(PersistenceProbeTransformer),
         writtenVersion: 0x00020001, readableVersion: 0x00020001, oldestReadableVersion: 0x00010001);
 
+    /// <summary>What an earlier version might have written: a format this one no longer reads.</summary>
+    internal static readonly ComponentFormat OlderFormat = new("SLMPROBE", LoaderSignature, typeof(PersistenceProbeTransformer),
+        writtenVersion: 0x00010000, readableVersion: 0x00010000, oldestReadableVersion: 0x00010000);
+
+    internal static ComponentFormat FormatFor(ProbeFormat format) => format switch
+    {
+        ProbeFormat.Newer => NewerFormat,
+        ProbeFormat.Older => OlderFormat,
+        _ => Format,
+    };
+
     private readonly ComponentFormat _writeAs;
 
-    public PersistenceProbeTransformer(ProbeOptions options, NamedTensor weights) : this(options, weights, Format) { }
+    public PersistenceProbeTransformer(ProbeOptions options, NamedTensor weights) : this(options, weights, ProbeFormat.Current) { }
 
-    internal PersistenceProbeTransformer(ProbeOptions options, NamedTensor weights, ComponentFormat writeAs)
+    public PersistenceProbeTransformer(ProbeOptions options, NamedTensor weights, ProbeFormat writeAs)
     {
         Options = options;
         Weights = weights;
-        _writeAs = writeAs;
+        _writeAs = FormatFor(writeAs);
     }
 
     public ProbeOptions Options { get; }
@@ -81,3 +92,6 @@ public sealed class ProbeOptions
     public string Label { get; set; } = "";
     public string[] Vocabulary { get; set; } = [];
 }
+
+/// <summary>The format a probe writes: this version's, or one a newer or an older version would have written.</summary>
+public enum ProbeFormat { Current, Newer, Older }

@@ -5,9 +5,10 @@ using Microsoft.ML.SequenceLM.Tests.SaveVictim;
 // Usage:
 //   save-loop <model path>            saves one model to the path again and again, printing "saving N" / "saved N <ms>"
 //   train <checkpoint dir> <sleep ms> trains Scenarios.CheckpointedGru, sleeping after each step, printing "step N"
-//   mlnet-save <path> [newer]         saves MLNetZipScenarios' chain with ML.NET (newer: in a format too new to load)
+//   mlnet-save <path> [newer|older]   saves MLNetZipScenarios' chain with ML.NET (newer/older: in a format this version refuses)
 //   mlnet-load <path>                 loads it with plain ML.NET and prints what came back
 //   lm-save <path> / lm-load <path>   the same for a trained TokenizeChars + GRU pipeline (LanguageModelZipScenarios)
+//   mlnet-save-loop <path>            saves a bigger such chain with SaveAtomically again and again
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: save-loop <path> | train <checkpoint dir> <sleep ms>");
@@ -15,10 +16,11 @@ if (args.Length < 2)
 }
 switch (args[0])
 {
-    case "mlnet-save": return MLNetZipScenarios.Save(args[1], newerFormat: args.Length > 2 && args[2] == "newer");
+    case "mlnet-save": return MLNetZipScenarios.Save(args[1], args.Length > 2 ? Enum.Parse<ProbeFormat>(args[2], ignoreCase: true) : ProbeFormat.Current);
     case "mlnet-load": return MLNetZipScenarios.Load(args[1]);
     case "lm-save": return LanguageModelZipScenarios.Save(args[1]);
     case "lm-load": return LanguageModelZipScenarios.Load(args[1]);
+    case "mlnet-save-loop": return MLNetZipScenarios.SaveLoop(args[1]);
 }
 var ml = new MLContext(seed: 1);
 var text = Scenarios.Text(ml);

@@ -25,6 +25,11 @@ internal static class MLNetLoadFailure
         if (innermost is FileNotFoundException or FileLoadException)
             return new ModelFormatException(ModelFormatError.UnknownTransform,
                 $"'{description}' needs an assembly that cannot be loaded: {innermost.Message}", e);
+        // ML.NET's words when no registered loader has the component's loader signature (ModelLoadContext.LoadModel).
+        if (innermost.Message.StartsWith("Couldn't load model", StringComparison.Ordinal))
+            return new ModelFormatException(ModelFormatError.UnknownTransform,
+                $"'{description}' holds a component that no loaded assembly registers a loader for ({innermost.Message}). " +
+                "Reference the package that provides it, or update it.", e);
         // ML.NET's words for a component version it cannot read (ModelHeader.CheckVersionInfo).
         if (e.ToString().Contains("because the model is too new", StringComparison.Ordinal))
             return new ModelFormatException(ModelFormatError.NewerFormatVersion,

@@ -17,12 +17,12 @@ using MLContext = Microsoft.ML.MLContext;
 /// </summary>
 public sealed class MLNetModelZipTests(ITestOutputHelper output) : TestBase(output)
 {
-    private string SavedModel(bool newerFormat = false)
+    private string SavedModel(ProbeFormat format = ProbeFormat.Current)
     {
         var path = Path.Combine(CreateTempDirectory(), "model.zip");
         var ml = new MLContext(seed: 1);
         var data = MLNetZipScenarios.Data(ml);
-        ml.Model.SaveAtomically(MLNetZipScenarios.Chain(ml, data, MLNetZipScenarios.Probe(newerFormat)), data.Schema, path);
+        ml.Model.SaveAtomically(MLNetZipScenarios.Chain(ml, data, MLNetZipScenarios.Probe(format)), data.Schema, path);
         return path;
     }
 
@@ -71,7 +71,7 @@ public sealed class MLNetModelZipTests(ITestOutputHelper output) : TestBase(outp
     [Fact]
     public void ComponentWrittenByANewerVersionIsNewerFormatVersion()
     {
-        var path = SavedModel(newerFormat: true);
+        var path = SavedModel(ProbeFormat.Newer);
         var e = LoadFails(path);
         Assert.Equal(ModelFormatError.NewerFormatVersion, e.Reason);
         Assert.Contains("format 2.1", e.Message);
@@ -79,6 +79,14 @@ public sealed class MLNetModelZipTests(ITestOutputHelper output) : TestBase(outp
         var plain = Assert.Throws<TargetInvocationException>(() => new MLContext().Model.Load(path, out _));
         Assert.IsType<ModelFormatException>(plain.GetBaseException());
         PlainMLNetFailure(path);
+    }
+
+    [Fact]
+    public void ComponentWrittenInAFormatNoLongerReadIsOlderFormatVersion()
+    {
+        var e = LoadFails(SavedModel(ProbeFormat.Older));
+        Assert.Equal(ModelFormatError.OlderFormatVersion, e.Reason);
+        Assert.Contains("format 1.0", e.Message);
     }
 
     [Theory]
@@ -216,12 +224,94 @@ public sealed class MLNetModelZipTests(ITestOutputHelper output) : TestBase(outp
     }
 
     [Fact]
+    public void KillingAProcessMidSaveAtomicallyNeverLeavesABrokenModelFile()
+    {
+        var path = Path.Combine(CreateTempDirectory(), "model.zip");
+        var expected = MLNetZipScenarios.BigProbe().Describe();
+        var random = new Random(5);
+        for (int round = 0; round < 4; round++)
+        {
+            using (var child = SaveVictimProcess.Start("mlnet-save-loop", path))
+            {
+                string? line;
+                while ((line = child.StandardOutput.ReadLine()) != null && line != "saved 1") { }
+                Assert.NotNull(line); // else the child ended before its first save
+                Thread.Sleep(random.Next(0, 200));
+                child.Kill(entireProcessTree: true);
+                var printed = child.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                child.WaitForExit();
+                Output.WriteLine($"round {round}: the child's last line was '{printed.LastOrDefault() ?? line}' (\"saving\": killed mid-save)");
+            }
+            Assert.Equal(expected, ProbeOf(new MLContext().Model.LoadLanguageModel(path, out _)).Describe());
+            var leftovers = Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Where(f => f != "model.zip");
+            Assert.All(leftovers, f => Assert.Matches(@"^\.model\.zip\.[0-9a-f]{32}\.tmp$", f));
+        }
+    }
+
+    [Fact]
     public void PlainMLNetSaveWritesInPlaceSoAFailedSaveDestroysThePreviousModel()
     {
         var path = SavedModel();
         Assert.ThrowsAny<Exception>(() => Save(UnsaveableProbe(), path, atomically: false));
         Output.WriteLine($"after a failed ml.Model.Save the file holds {new FileInfo(path).Length} bytes");
         LoadFails(path);
+    }
+
+    /// <summary>Edits the bytes of one entry, keeping the zip valid (its CRC-32 is recomputed).</summary>
+    private static void EditEntry(string path, string entryName, Action<byte[]> edit)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = zip.GetEntry(entryName)!;
+        using var buffer = new MemoryStream();
+        using (var stream = entry.Open()) stream.CopyTo(buffer);
+        var content = buffer.ToArray();
+        edit(content);
+        entry.Delete();
+        using var rewritten = zip.CreateEntry(entryName).Open();
+        rewritten.Write(content);
+    }
+
+    private static int IndexOf(byte[] content, byte[] value)
+    {
+        int at = content.AsSpan().IndexOf(value);
+        Assert.True(at >= 0, "The text to edit is not in the entry.");
+        return at;
+    }
+
+    private const string ProbeEntry = "TransformerChain/Transform_001/Model.key", NormalizerEntry = "TransformerChain/Transform_000/Model.key";
+
+    [Fact]
+    public void ComponentWhoseAssemblyIsMissingIsUnknownTransform()
+    {
+        var path = SavedModel();
+        // ML.NET stores the loader's assembly name as UTF-16 at the end of the component's header.
+        EditEntry(path, ProbeEntry, content => content[IndexOf(content, System.Text.Encoding.Unicode.GetBytes("SaveVictim")) + 18] ^= 0x01);
+        PlainMLNetFailure(path);
+        Assert.Equal(ModelFormatError.UnknownTransform, LoadFails(path).Reason);
+    }
+
+    [Fact]
+    public void ComponentWhoseLoaderIsNotRegisteredIsUnknownTransform()
+    {
+        var path = SavedModel();
+        // The loader signature is packed into the header one byte per character; ML.NET ignores its case, so not 0x20.
+        EditEntry(path, ProbeEntry, content => content[IndexOf(content, System.Text.Encoding.Latin1.GetBytes("SlmPersistenceProbe"))] ^= 0x01);
+        PlainMLNetFailure(path);
+        Assert.Equal(ModelFormatError.UnknownTransform, LoadFails(path).Reason);
+    }
+
+    [Fact]
+    public void MLNetComponentWrittenByANewerMLNetIsNewerFormatVersion()
+    {
+        var path = SavedModel();
+        // ModelHeader: ModelVerWritten and ModelVerReadable are the uints at bytes 72 and 76 of a component's header.
+        EditEntry(path, NormalizerEntry, content =>
+        {
+            BitConverter.GetBytes(0x7FFF0001u).CopyTo(content, 72);
+            BitConverter.GetBytes(0x7FFF0001u).CopyTo(content, 76);
+        });
+        PlainMLNetFailure(path);
+        Assert.Equal(ModelFormatError.NewerFormatVersion, LoadFails(path).Reason);
     }
 
     [Fact]

@@ -2,15 +2,21 @@ using System.Diagnostics;
 
 namespace Microsoft.ML.SequenceLM.Tests.Persistence;
 
-/// <summary>Runs SequenceLM.Tests.SaveVictim to completion in a fresh process and returns its output lines.</summary>
+/// <summary>Runs SequenceLM.Tests.SaveVictim in a fresh process.</summary>
 internal static class SaveVictimProcess
 {
-    public static IReadOnlyList<string> Run(params string[] args)
+    public static Process Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SequenceLM.Tests.SaveVictim.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Runs it to completion and returns its output lines.</summary>
+    public static IReadOnlyList<string> Run(params string[] args)
+    {
+        using var process = Start(args);
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(120_000)) process.Kill(entireProcessTree: true);
