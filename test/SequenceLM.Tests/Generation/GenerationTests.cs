@@ -71,6 +71,20 @@ public sealed class GenerationTests(TrainedModels models, ITestOutputHelper outp
     }
 
     [Fact]
+    public void PredictionEngineTakesStopStringsAndSamplingSettingsFromThePrompt()
+    {
+        var engine = models.Ml.Model.CreatePredictionEngine<Prompt, Completion>(models.Stream); // ML.NET's engine
+        var greedy = engine.Predict(new Prompt { Text = "the d", MaxTokens = 14, Temperature = 0 });
+        Assert.Equal("og sat on the ", greedy.Text);
+        var stopped = engine.Predict(new Prompt { Text = "the d", MaxTokens = 14, Temperature = 0, StopStrings = new[] { " on" } });
+        Assert.Equal("og sat", stopped.Text);
+        var again = engine.Predict(new Prompt { Text = "the d", MaxTokens = 14, Temperature = 0 }); // the next row has no stop strings
+        Assert.Equal(greedy.Text, again.Text);
+        var seeded = new Prompt { Text = "the ", MaxTokens = 30, Temperature = 1.5f, TopK = 5, Seed = 11 };
+        Assert.Equal(engine.Predict(seeded).Text, engine.Predict(seeded).Text);
+    }
+
+    [Fact]
     public void SameSeedSameTextAndStreamingMatchesBatch()
     {
         var options = new GenerationOptions { MaxTokens = 50, Temperature = 1f, Seed = 9 };
