@@ -53,6 +53,8 @@ internal static class ZipEntryNames
 
     private static byte[] ReadAt(Stream stream, long position, int count)
     {
+        // A damaged offset may point past the end (or beyond what a stream can seek to): nothing is there to read.
+        if (position < 0 || position >= stream.Length) return Array.Empty<byte>();
         stream.Position = position;
         var buffer = new byte[count];
         int read = stream.ReadAtLeast(buffer, count, throwOnEndOfStream: false);

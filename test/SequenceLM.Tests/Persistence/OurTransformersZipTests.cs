@@ -149,6 +149,18 @@ public sealed class OurTransformersZipTests(ITestOutputHelper output) : TestBase
     }
 
     [Fact]
+    public void DirectoryEntryPointingFarBeyondTheFileIsCorrupt()
+    {
+        // Found by FuzzTests: a local-header offset past 2^31 made the entry-name check seek out of range.
+        var bytes = SaveSmall(out _, out _);
+        int directory = bytes.AsSpan().IndexOf("PK\u0001\u0002"u8);
+        Assert.True(directory > 0);
+        BitConverter.TryWriteBytes(bytes.AsSpan(directory + 42), 0xFFFFFFF0u);
+        var ex = Assert.Throws<ModelFormatException>(() => new MLContext().Model.LoadLanguageModel(new MemoryStream(bytes), out _));
+        Assert.Equal(ModelFormatError.Corrupt, ex.Reason);
+    }
+
+    [Fact]
     public void ComponentFromANewerVersionAsksToUpdate()
     {
         var bytes = SaveSmall(out _, out _);
