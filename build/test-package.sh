@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # CI check of the NuGet package as a user gets it: packs, then builds a fresh console app in a temp folder that
 # references Microsoft.ML.SequenceLM BY VERSION from artifacts/packages only (no ProjectReference, packages restored
-# into the temp folder so no stale cache of the same version can interfere), trains a tiny character model for a few
-# seconds and generates text, with `dotnet run`, with a portable `dotnet publish` and with a linux-x64 `dotnet publish`;
+# into the temp folder so no stale cache of the same version can interfere) and Microsoft.ML, runs the README's snippet
+# (ML.NET pipeline, PredictionEngine, model zip saved and loaded) on a tiny corpus for a few seconds, with `dotnet run`, with a portable `dotnet publish` and with a linux-x64 `dotnet publish`;
 # then installs the sequencelm tool package into a temp tool path and trains, samples and inspects a model with it.
 # Usage: bash build/test-package.sh [--no-pack] [--keep]
 set -euo pipefail
@@ -55,46 +55,57 @@ cat > "$app/Consumer.csproj" <<XML
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="Microsoft.ML.SequenceLM" Version="[$version]" />
+    <PackageReference Include="Microsoft.ML" Version="5.0.1" />
     <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
   </ItemGroup>
 </Project>
 XML
 
 cat > "$app/Program.cs" <<'CS'
+using Microsoft.ML;
 using Microsoft.ML.SequenceLM;
 
-// Trains a tiny character-level GRU for a few seconds and generates text: the package works end to end.
-var ml = new SequenceLMContext(seed: 1);
+// The snippet of the README, on a tiny corpus for a few seconds: ML.NET's pipeline, PredictionEngine and model zip.
+var ml = new MLContext(seed: 1);
 string corpus = string.Concat(Enumerable.Repeat("the cat sat on the mat. the dog sat on the log. ", 40));
-string path = Path.Combine(Path.GetTempPath(), $"consumer-corpus-{Environment.ProcessId}.txt");
-File.WriteAllText(path, corpus);
+string zip = Path.Combine(Path.GetTempPath(), $"consumer-model-{Environment.ProcessId}.zip");
 try
 {
-    IDataView text = ml.Data.LoadFromTextFile(path);
-    using var model = ml.Transforms.TokenizeChars()
-        .Append(ml.LanguageModels.Trainers.Gru(new GruOptions
+    IDataView text = ml.Data.LoadFromEnumerable(new[] { new Document { Text = corpus } });
+    var pipeline = ml.Transforms.TokenizeChars()
+        .Append(ml.LanguageModels().Trainers.Gru(new GruOptions
         {
             EmbeddingSize = 16, HiddenSize = 64, NumberOfLayers = 1, BatchSize = 8, SequenceLength = 32,
             Epochs = 1000, TimeBudget = TimeSpan.FromSeconds(3), LearningRate = 0.01f, Dropout = 0f,
             ValidationFraction = 0f, Device = "cpu",
-        }))
-        .Fit(text);
+        }));
+    using var model = pipeline.Fit(text);
     var lm = model.LastTransformer;
     var engine = ml.Model.CreatePredictionEngine<Prompt, Completion>(model);
     var completion = engine.Predict(new Prompt { Text = "the d", MaxTokens = 40, Temperature = 0 });
     Console.WriteLine($"libtorch {TorchRuntime.TorchVersion}; {lm}; {lm.History.TotalSteps} steps, " +
                       $"loss {lm.History.Records[0].TrainLoss:F2} -> {lm.History.Records[^1].TrainLoss:F2}");
     Console.WriteLine($"generated: \"the d{completion.Text}\"");
-    if (completion.TokenCount == 0 || lm.History.Records[^1].TrainLoss >= lm.History.Records[0].TrainLoss)
+    ml.Model.Save(model, text.Schema, zip);
+    ITransformer loaded = new MLContext().Model.Load(zip, out _);
+    var again = new MLContext().Model.CreatePredictionEngine<Prompt, Completion>(loaded)
+        .Predict(new Prompt { Text = "the d", MaxTokens = 40, Temperature = 0 });
+    Console.WriteLine($"loaded {string.Join(" -> ", ((IEnumerable<ITransformer>)loaded).Select(t => t.GetType().Name))}: \"the d{again.Text}\"");
+    if (completion.TokenCount == 0 || lm.History.Records[^1].TrainLoss >= lm.History.Records[0].TrainLoss || again.Text != completion.Text)
     {
-        Console.Error.WriteLine("FAILED: no text generated or the loss did not fall");
+        Console.Error.WriteLine("FAILED: no text generated, the loss did not fall, or the loaded model generates differently");
         return 1;
     }
     return 0;
 }
 finally
 {
-    File.Delete(path);
+    File.Delete(zip);
+}
+
+sealed class Document
+{
+    public string Text { get; set; } = "";
 }
 CS
 

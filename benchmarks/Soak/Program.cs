@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML;
 using Microsoft.ML.SequenceLM;
 
 // Soak: trains a small GRU for N steps and generates M tokens in one process, sampling resident memory (VmRSS) every
@@ -37,8 +38,8 @@ static (double Growth, bool Flat) Verdict(string phase, List<(long At, double Mb
 
 var clock = Stopwatch.StartNew();
 Console.WriteLine($"corpus {corpus}; {steps} training steps, {tokens} generated tokens; start RSS {RssMegabytes():F1} MB");
-var ml = new SequenceLMContext(seed: 1);
-var text = ml.Data.LoadFromTextFile(corpus);
+var ml = new MLContext(seed: 1);
+var text = ml.Data.LoadTextDocument(corpus);
 var training = new List<(long, double)>();
 var options = new GruOptions
 {
@@ -54,10 +55,10 @@ var options = new GruOptions
         }
     }),
 };
-using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(options)).Fit(text);
+using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(options)).Fit(text);
 Console.WriteLine($"trained: {model.LastTransformer.History.StopMessage} in {model.LastTransformer.History.TotalSeconds:F0} s");
 
-var generator = ml.LanguageModels.CreateGenerator(model);
+var generator = ml.LanguageModels().CreateGenerator(model);
 var generation = new List<(long, double)>();
 long produced = 0;
 int seed = 0;

@@ -11,7 +11,7 @@ double seconds = double.Parse(Arg("--seconds") ?? "300");
 long? steps = Arg("--steps") is { } s ? long.Parse(s) : null;
 TorchRuntime.Threads = int.Parse(Arg("--threads") ?? "0");
 
-var ml = new SequenceLMContext(seed: 1);
+var ml = new MLContext(seed: 1);
 var clock = Stopwatch.StartNew();
 var result = task switch
 {
@@ -33,14 +33,14 @@ return 0;
 Dictionary<string, object> Anna()
 {
     // The char-level LSTM notebook: one-hot input, 2x512 LSTM, dropout 0.5, seq 100, batch 128, Adam 1e-3, clip 5, 10% validation.
-    var text = ml.Data.LoadFromTextFile(Path.Combine(data, "anna.txt"));
+    var text = ml.Data.LoadTextDocument(Path.Combine(data, "anna.txt"));
     var options = new LstmOptions
     {
         EmbeddingSize = 0, HiddenSize = 512, NumberOfLayers = 2, Dropout = 0.5f, SequenceLength = 100, BatchSize = 128,
         LearningRate = 1e-3f, GradientClipNorm = 5f, ValidationFraction = 0.1f, Epochs = 20, EvaluateEveryNSteps = 25,
         TimeBudget = TimeSpan.FromSeconds(seconds), MaximumSteps = steps, Device = "cpu",
     };
-    using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Lstm(options)).Fit(text);
+    using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Lstm(options)).Fit(text);
     return Summary(model.LastTransformer);
 }
 
@@ -64,11 +64,11 @@ Dictionary<string, object> Names(RecurrentOptions options)
     options.EvaluateEveryNSteps = 500;
     options.KeepBestWeights = false;
     options.Device = "cpu";
-    var names = ml.Data.LoadFromTextFile(Path.Combine(data, "names.txt"), new TextLoaderOptions { Mode = TextLoaderMode.LinePerRow });
-    var trainer = options is GruOptions g ? ml.LanguageModels.Trainers.Gru(g) : ml.LanguageModels.Trainers.Rnn((RnnOptions)options);
+    var names = ml.Data.LoadTextDocument(Path.Combine(data, "names.txt"), new TextDocumentOptions { Mode = TextDocumentMode.LinePerRow });
+    var trainer = options is GruOptions g ? ml.LanguageModels().Trainers.Gru(g) : ml.LanguageModels().Trainers.Rnn((RnnOptions)options);
     using var model = ml.Transforms.TokenizeChars().Append(trainer).Fit(names);
     var summary = Summary(model.LastTransformer);
-    var samples = ml.LanguageModels.CreateGenerator(model).Generate("", 20, new GenerationOptions { MaxTokens = 30, Seed = 1 });
+    var samples = ml.LanguageModels().CreateGenerator(model).Generate("", 20, new GenerationOptions { MaxTokens = 30, Seed = 1 });
     summary["test_loss"] = model.LastTransformer.History.Records.Last(r => r.ValidationLoss != null).ValidationLoss!;
     summary["samples"] = samples.Select(x => $"{x.Text} ({x.Origin})").ToArray();
     return summary;
@@ -87,17 +87,17 @@ Dictionary<string, object> Ptb(LanguageModelTrainerOptions options)
     options.TimeBudget = TimeSpan.FromSeconds(seconds);
     options.MaximumSteps = steps;
     options.Device = "cpu";
-    var train = ml.Data.LoadFromTextFile(Path.Combine(data, "ptb.valid.txt"));
-    var test = ml.Data.LoadFromTextFile(Path.Combine(data, "ptb.test.txt"));
+    var train = ml.Data.LoadTextDocument(Path.Combine(data, "ptb.valid.txt"));
+    var test = ml.Data.LoadTextDocument(Path.Combine(data, "ptb.test.txt"));
     var trainer = options switch
     {
-        GruOptions g => ml.LanguageModels.Trainers.Gru(g),
-        TransformerOptions t => ml.LanguageModels.Trainers.Transformer(t),
+        GruOptions g => ml.LanguageModels().Trainers.Gru(g),
+        TransformerOptions t => ml.LanguageModels().Trainers.Transformer(t),
         _ => throw new ArgumentException(options.GetType().Name),
     };
     using var model = ml.Transforms.TokenizeWords(options: WordTokenizerOptions.Ptb()).Append(trainer).Fit(train);
     var summary = Summary(model.LastTransformer);
-    var metrics = ml.LanguageModels.Evaluate(model, test, new EvaluationOptions { BatchSize = 10, SequenceLength = 35 });
+    var metrics = ml.LanguageModels().Evaluate(model, test, new EvaluationOptions { BatchSize = 10, SequenceLength = 35 });
     summary["test_perplexity"] = Math.Round(metrics.Perplexity, 2);
     summary["test_tokens"] = metrics.TokenCount;
     return summary;

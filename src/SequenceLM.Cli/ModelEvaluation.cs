@@ -12,14 +12,14 @@ internal sealed record EvaluationMetrics(LanguageModelMetrics Metrics, long Unkn
 /// <summary>Cross-entropy of a saved model on a text, through <see cref="LanguageModelCatalog.Evaluate"/>.</summary>
 internal static class ModelEvaluation
 {
-    public static EvaluationMetrics Evaluate(SequenceLMContext ml, ModelFile file, IDataView data)
+    public static EvaluationMetrics Evaluate(MLContext ml, ModelFile file, IDataView data)
     {
         var lm = file.LanguageModel;
         var options = new EvaluationOptions { BatchSize = file.IsPerLine ? 64 : 10 };
         LanguageModelMetrics metrics;
         try
         {
-            metrics = ml.LanguageModels.Evaluate(file.Model, data, options);
+            metrics = ml.LanguageModels().Evaluate(file.Model, data, options);
         }
         catch (InvalidCorpusException e)
         {
@@ -42,12 +42,12 @@ internal static class ModelEvaluation
         if (column is not { Type: VectorDataViewType { ItemType: TextDataViewType } } col) return 0;
         long unknown = 0;
         using var cursor = data.GetRowCursor(new[] { col });
-        var getter = cursor.GetGetter<ReadOnlyMemory<ReadOnlyMemory<char>>>(col);
-        ReadOnlyMemory<ReadOnlyMemory<char>> tokens = default;
+        var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(col);
+        VBuffer<ReadOnlyMemory<char>> tokens = default;
         while (cursor.MoveNext())
         {
             getter(ref tokens);
-            foreach (var token in tokens.Span)
+            foreach (var token in tokens.DenseValues())
                 if (!file.LanguageModel.Vocabulary.Contains(token.Span)) unknown++;
         }
         return unknown;

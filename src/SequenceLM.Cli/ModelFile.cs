@@ -1,6 +1,3 @@
-using System.IO.Compression;
-using System.Text.Json;
-
 namespace Microsoft.ML.SequenceLM.Cli;
 
 /// <summary>A model file loaded for sampling, evaluation or inspection: the whole chain and its language model.</summary>
@@ -27,44 +24,23 @@ internal sealed class ModelFile : IDisposable
     /// <summary>True for models trained on one sequence per line (names): an empty prompt starts a new line.</summary>
     public bool IsPerLine => LanguageModel.TrainingWindows.Mode == WindowMode.PerRow;
 
-    public static ModelFile Load(SequenceLMContext ml, string path)
+    public static ModelFile Load(MLContext ml, string path)
     {
         if (Directory.Exists(path)) throw new CliException($"'{path}' is a directory, not a model file.");
         if (!File.Exists(path)) throw new CliException($"model file not found: {path}");
-        var model = ml.Model.Load(path, out _);
+        var model = ml.Model.LoadLanguageModel(path, out _);
         var all = Flatten(model).ToList();
         if (all.LastOrDefault() is not LanguageModelTransformer lm)
         {
             (model as IDisposable)?.Dispose();
             throw new CliException($"'{path}' is a SequenceLM model file but holds no language model (only {string.Join(", ", all.Select(t => t.GetType().Name))}).");
         }
-        var preprocessing = all.Take(all.Count - 1).Where(t => t is not ITrainingOnlyTransformer).ToArray();
+        var preprocessing = all.Take(all.Count - 1).Where(t => t is not WindowingTransformer).ToArray();
         return new ModelFile(path, model, lm, preprocessing);
     }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer t) =>
         t is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : new[] { t };
-
-    /// <summary>The file's manifest facts (format version, library version, creation time), or nulls if unreadable.</summary>
-    public (int? FormatVersion, string? LibraryVersion, DateTime? CreatedUtc) ReadManifest()
-    {
-        try
-        {
-            using var zip = ZipFile.OpenRead(Path);
-            var entry = zip.GetEntry("manifest.json");
-            if (entry == null || entry.Length > 4 << 20) return default;
-            using var stream = entry.Open();
-            using var json = JsonDocument.Parse(stream);
-            var root = json.RootElement;
-            return (root.TryGetProperty("formatVersion", out var f) && f.TryGetInt32(out var v) ? v : null,
-                    root.TryGetProperty("libraryVersion", out var l) ? l.GetString() : null,
-                    root.TryGetProperty("createdUtc", out var c) && c.TryGetDateTime(out var d) ? d : null);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or JsonException or InvalidOperationException)
-        {
-            return default;
-        }
-    }
 
     public void Dispose() => (Model as IDisposable)?.Dispose();
 }

@@ -9,13 +9,13 @@ internal static class AnnaSample
 {
     public static void Run(string? dataFolder, double minutes)
     {
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         var path = SampleData.Path("anna.txt", dataFolder);
-        IDataView text = ml.Data.LoadFromTextFile(path);
+        IDataView text = ml.Data.LoadTextDocument(path);
         Console.WriteLine($"Character-level LSTM 2x512 on {path} for {minutes} minute(s).");
 
         var pipeline = ml.Transforms.TokenizeChars()
-            .Append(ml.LanguageModels.Trainers.Lstm(new LstmOptions
+            .Append(ml.LanguageModels().Trainers.Lstm(new LstmOptions
             {
                 EmbeddingSize = 0,              // one-hot characters, as in the original notebook
                 HiddenSize = 512,

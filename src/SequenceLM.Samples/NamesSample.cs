@@ -8,14 +8,14 @@ internal static class NamesSample
 {
     public static void Run(string? dataFolder, double minutes)
     {
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         var path = SampleData.Path("names.txt", dataFolder);
-        IDataView names = ml.Data.LoadFromTextFile(path, new TextLoaderOptions { Mode = TextLoaderMode.LinePerRow });
+        IDataView names = ml.Data.LoadTextDocument(path, new TextDocumentOptions { Mode = TextDocumentMode.LinePerRow });
         var known = File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToHashSet();
         Console.WriteLine($"Per-line GRU on {path} ({known.Count:N0} distinct names) for {minutes} minute(s).");
 
         var pipeline = ml.Transforms.TokenizeChars()
-            .Append(ml.LanguageModels.Trainers.Gru(new GruOptions
+            .Append(ml.LanguageModels().Trainers.Gru(new GruOptions
             {
                 WindowMode = WindowMode.PerRow,   // one name per sequence; padding carries no loss
                 EmbeddingSize = 32,

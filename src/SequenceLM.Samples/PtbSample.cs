@@ -9,9 +9,9 @@ internal static class PtbSample
 {
     public static void Run(string? dataFolder, double minutes)
     {
-        var ml = new SequenceLMContext(seed: 1);
-        IDataView train = ml.Data.LoadFromTextFile(SampleData.Path("ptb.valid.txt", dataFolder));
-        IDataView test = ml.Data.LoadFromTextFile(SampleData.Path("ptb.test.txt", dataFolder));
+        var ml = new MLContext(seed: 1);
+        IDataView train = ml.Data.LoadTextDocument(SampleData.Path("ptb.valid.txt", dataFolder));
+        IDataView test = ml.Data.LoadTextDocument(SampleData.Path("ptb.test.txt", dataFolder));
         Console.WriteLine($"Word-level GRU on ptb.valid.txt for {minutes} minute(s), evaluated on ptb.test.txt.");
 
         var tokenizer = ml.Transforms.TokenizeWords(options: WordTokenizerOptions.Ptb());
@@ -29,12 +29,12 @@ internal static class PtbSample
             TimeBudget = TimeSpan.FromMinutes(minutes),
             // The test set is the validation data: the library measures it (statefully, over the whole text) after
             // every epoch and at the end. It never steers training: no best-weight selection, no early stopping.
-            // When ml.LanguageModels.Evaluate(model, data) is available, evaluate the test set with it instead.
+            // When ml.LanguageModels().Evaluate(model, data) is available, evaluate the test set with it instead.
             ValidationData = tokenizer.Fit(test).Transform(test),
             KeepBestWeights = false,
             Progress = SampleData.PrintProgress("words"),
         };
-        using var model = tokenizer.Append(ml.LanguageModels.Trainers.Gru(options)).Fit(train);
+        using var model = tokenizer.Append(ml.LanguageModels().Trainers.Gru(options)).Fit(train);
         var lm = model.LastTransformer;
         var final = lm.History.Records.Last(r => r.ValidationLoss != null);
         Console.WriteLine($"Trained {lm}: {lm.History.TotalSteps:N0} steps in {lm.History.TotalSeconds:F0} s ({lm.History.StopReason}).");

@@ -10,7 +10,7 @@ internal static class QuickDemo
 {
     public static void Run(string? corpusPath, TimeSpan budget)
     {
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         string corpus = corpusPath != null ? File.ReadAllText(corpusPath) : EmbeddedCorpus.Read("sonnets.txt");
         IDataView text = ml.Data.LoadFromEnumerable(new[] { new Document { Text = corpus } });
         Console.WriteLine($"Corpus: {(corpusPath ?? "embedded sonnets.txt")}, {corpus.Length:N0} characters. Device: {TorchRuntime.CudaDeviceCount switch { 0 => "cpu", _ => "cuda" }}, {TorchRuntime.Threads} threads.");
@@ -36,7 +36,7 @@ internal static class QuickDemo
                 $"  {p.TokensPerSecond,8:N0} chars/s  {p.Elapsed:mm\\:ss}")),
         };
         var clock = Stopwatch.StartNew();
-        using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(options)).Fit(text);
+        using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(options)).Fit(text);
         var lm = model.LastTransformer;
         Console.WriteLine($"Trained {lm} in {clock.Elapsed.TotalSeconds:F0} s: {lm.History.StopMessage} " +
                           $"Best validation loss {lm.History.BestValidationLoss:F3} nats/char (uniform would be ln({lm.Vocabulary.Count}) = {Math.Log(lm.Vocabulary.Count):F2}).");

@@ -8,12 +8,12 @@ internal static class SaveLoadSample
 {
     public static void Run(double seconds)
     {
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         string corpus = string.Concat(Enumerable.Repeat("the cat sat on the mat. the dog sat on the log. ", 50));
         IDataView text = ml.Data.LoadFromEnumerable(new[] { new Document { Text = corpus } });
 
         using var model = ml.Transforms.TokenizeChars()
-            .Append(ml.LanguageModels.Trainers.Gru(new GruOptions
+            .Append(ml.LanguageModels().Trainers.Gru(new GruOptions
             {
                 EmbeddingSize = 16, HiddenSize = 64, NumberOfLayers = 1, BatchSize = 8, SequenceLength = 32,
                 LearningRate = 0.01f, Dropout = 0f, ValidationFraction = 0f, Epochs = 1000, TimeBudget = TimeSpan.FromSeconds(seconds),
@@ -26,7 +26,7 @@ internal static class SaveLoadSample
         {
             ml.Model.Save(model, text.Schema, path);
             Console.WriteLine($"Saved {path} ({new FileInfo(path).Length:N0} bytes).");
-            using var loaded = (TransformerChain<LanguageModelTransformer>)ml.Model.Load(path, out var schema);
+            using var loaded = (TransformerChain<ITransformer>)ml.Model.Load(path, out var schema);
             Console.WriteLine($"Loaded {loaded.LastTransformer}; input columns: {string.Join(", ", schema.Select(c => c.Name))}.");
 
             var prompt = new Prompt { Text = "the ", MaxTokens = 60, Temperature = 1f, Seed = 42 };

@@ -8,13 +8,13 @@ internal static class TransformerSample
 {
     public static void Run(string? dataFolder, double minutes)
     {
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         var path = SampleData.Path("timemachine.txt", dataFolder);
-        IDataView text = ml.Data.LoadFromTextFile(path);
+        IDataView text = ml.Data.LoadTextDocument(path);
         Console.WriteLine($"Character-level Transformer on {path} for {minutes} minute(s).");
 
         var pipeline = ml.Transforms.TokenizeChars()
-            .Append(ml.LanguageModels.Trainers.Transformer(new TransformerOptions
+            .Append(ml.LanguageModels().Trainers.Transformer(new TransformerOptions
             {
                 Width = 128,
                 NumberOfHeads = 4,

@@ -13,7 +13,7 @@ public static class Scenarios
         public string Text { get; set; } = "";
     }
 
-    public static IDataView Text(SequenceLMContext ml, int repeats = 30) =>
+    public static IDataView Text(MLContext ml, int repeats = 30) =>
         ml.Data.LoadFromEnumerable(new[] { new Doc { Text = string.Concat(Enumerable.Repeat(Corpus, repeats)) } });
 
     /// <summary>
@@ -39,8 +39,8 @@ public static class Scenarios
     };
 
     /// <summary>A GRU of about 1.4M parameters (5.6 MB of weights), so that one save takes tens of milliseconds.</summary>
-    public static TransformerChain<LanguageModelTransformer> BigModel(SequenceLMContext ml, IDataView text) =>
-        ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(new GruOptions
+    public static TransformerChain<LanguageModelTransformer> BigModel(MLContext ml, IDataView text) =>
+        ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(new GruOptions
         {
             EmbeddingSize = 64, HiddenSize = 384, NumberOfLayers = 2, BatchSize = 2, SequenceLength = 8, MaximumSteps = 1,
             Dropout = 0f, ValidationFraction = 0f, Device = "cpu", Seed = 1,

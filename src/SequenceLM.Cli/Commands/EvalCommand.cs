@@ -4,6 +4,9 @@ using System.Globalization;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
 
+// Microsoft.ML has a namespace named Command, which the enclosing namespaces would find first.
+using Command = System.CommandLine.Command;
+
 /// <summary><c>sequencelm eval MODEL FILE</c>: cross-entropy, perplexity and bits per token of a model on a text.</summary>
 internal sealed class EvalCommand
 {
@@ -24,12 +27,12 @@ internal sealed class EvalCommand
 
     private int Run(CliConsole console, ParseResult r)
     {
-        var ml = new SequenceLMContext();
+        var ml = new MLContext();
         using var file = ModelFile.Load(ml, r.GetValue(ModelPath)!);
         string path = CliOptions.ExistingFile(r.GetValue(File)!, "evaluation file");
-        var data = ml.Data.LoadFromTextFile(path, new TextLoaderOptions
+        var data = ml.Data.LoadTextDocument(path, new TextDocumentOptions
         {
-            Mode = file.IsPerLine ? TextLoaderMode.LinePerRow : TextLoaderMode.WholeDocument,
+            Mode = file.IsPerLine ? TextDocumentMode.LinePerRow : TextDocumentMode.WholeDocument,
         });
         var clock = Stopwatch.StartNew();
         var metrics = ModelEvaluation.Evaluate(ml, file, data);

@@ -4,6 +4,9 @@ using System.Text;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
 
+// Microsoft.ML has a namespace named Command, which the enclosing namespaces would find first.
+using Command = System.CommandLine.Command;
+
 /// <summary><c>sequencelm info MODEL</c>: what a model file holds and how it was trained.</summary>
 internal sealed class InfoCommand
 {
@@ -24,7 +27,7 @@ internal sealed class InfoCommand
 
     private int Run(CliConsole console, ParseResult r)
     {
-        var ml = new SequenceLMContext();
+        var ml = new MLContext();
         using var file = ModelFile.Load(ml, r.GetValue(ModelPath)!);
         var lm = file.LanguageModel;
         var c = lm.Config;
@@ -32,11 +35,7 @@ internal sealed class InfoCommand
         var inv = CultureInfo.InvariantCulture;
         void Line(string key, string value) => o.WriteLine($"{key,-20}{value}");
 
-        var (format, library, created) = file.ReadManifest();
-        Line("file", $"{file.Path} ({new FileInfo(file.Path).Length:N0} bytes)");
-        if (format != null || library != null)
-            Line("format", $"version {format?.ToString(inv) ?? "?"}, saved by Microsoft.ML.SequenceLM {library ?? "?"}" +
-                           (created is { } t ? $" on {t.ToUniversalTime():yyyy-MM-dd HH:mm} UTC" : ""));
+        Line("file", $"{file.Path} ({new FileInfo(file.Path).Length:N0} bytes, ML.NET model zip)");
         Line("pipeline", string.Join(" -> ", file.Preprocessing.Select(Describe).Append(nameof(LanguageModelTransformer))));
 
         o.WriteLine();

@@ -2,6 +2,9 @@ using System.CommandLine;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
 
+// Microsoft.ML has a namespace named Command, which the enclosing namespaces would find first.
+using Command = System.CommandLine.Command;
+
 /// <summary><c>sequencelm sample MODEL</c>: generates text from a saved model.</summary>
 internal sealed class SampleCommand
 {
@@ -31,7 +34,7 @@ internal sealed class SampleCommand
 
     private int Run(CliConsole console, ParseResult r)
     {
-        var ml = new SequenceLMContext();
+        var ml = new MLContext();
         using var file = ModelFile.Load(ml, r.GetValue(ModelPath)!);
         bool perLine = file.IsPerLine;
         int count = r.Given(Count) ?? (perLine ? 10 : 1);

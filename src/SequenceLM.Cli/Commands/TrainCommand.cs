@@ -6,6 +6,9 @@ using Spectre.Console;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
 
+// Microsoft.ML has a namespace named Command, which the enclosing namespaces would find first.
+using Command = System.CommandLine.Command;
+
 /// <summary><c>sequencelm train FILE</c>: trains a language model on a text file and saves it as one zip.</summary>
 internal sealed class TrainCommand
 {
@@ -85,17 +88,17 @@ internal sealed class TrainCommand
         string tokenUnit = words ? "words" : "chars";
 
         var options = BuildOptions(r, lines);
-        var ml = new SequenceLMContext(r.Given(Seed));
-        var text = ml.Data.LoadFromTextFile(path, new TextLoaderOptions { Mode = lines ? TextLoaderMode.LinePerRow : TextLoaderMode.WholeDocument });
+        var ml = new MLContext(r.Given(Seed));
+        var text = ml.Data.LoadTextDocument(path, new TextDocumentOptions { Mode = lines ? TextDocumentMode.LinePerRow : TextDocumentMode.WholeDocument });
         IEstimator<ITransformer> tokenizer = words
             ? ml.Transforms.TokenizeWords(options: lines ? new WordTokenizerOptions() : WordTokenizerOptions.Ptb())
             : ml.Transforms.TokenizeChars();
         var trainer = r.GetValue(Model) switch
         {
-            "rnn" => ml.LanguageModels.Trainers.Rnn((RnnOptions)options),
-            "gru" => ml.LanguageModels.Trainers.Gru((GruOptions)options),
-            "lstm" => ml.LanguageModels.Trainers.Lstm((LstmOptions)options),
-            _ => ml.LanguageModels.Trainers.Transformer((TransformerOptions)options),
+            "rnn" => ml.LanguageModels().Trainers.Rnn((RnnOptions)options),
+            "gru" => ml.LanguageModels().Trainers.Gru((GruOptions)options),
+            "lstm" => ml.LanguageModels().Trainers.Lstm((LstmOptions)options),
+            _ => ml.LanguageModels().Trainers.Transformer((TransformerOptions)options),
         };
 
         console.Out.WriteLine((
@@ -129,7 +132,7 @@ internal sealed class TrainCommand
             var lm = model.LastTransformer;
             var history = lm.History;
             if (history.TotalSteps == 0) throw new CliException("training stopped before the first step; nothing was saved.", ExitCodes.Cancelled);
-            ml.Model.Save(model, text.Schema, output);
+            ml.Model.SaveAtomically(model, text.Schema, output);
             var last = history.Records.LastOrDefault();
             console.Out.WriteLine((
                 $"Trained {lm.Config.FamilyName} ({lm.ParameterCount:N0} parameters, vocabulary {lm.Vocabulary.Count:N0} {(lm.Vocabulary.IsCharacterLevel ? "characters" : "words")}) " +

@@ -112,34 +112,30 @@ public static class TokenWindows
     }
 
     /// <summary>
-    /// Reads the rows of a token column: a vector of keys or of int64 (used as is), or a vector of text encoded with
-    /// <paramref name="vocabulary"/>.
+    /// Reads the rows of a token column: a vector of keys (with missing keys as <c>&lt;unk&gt;</c>), or a vector of text
+    /// encoded with <paramref name="vocabulary"/>.
     /// </summary>
-    /// <exception cref="SchemaMismatchException">The column is missing or has another type, or is text and no vocabulary is given.</exception>
-    public static List<ReadOnlyMemory<long>> ReadRows(IDataView data, string columnName, Vocabulary? vocabulary = null)
+    /// <exception cref="SchemaMismatchException">The column is missing or has another type.</exception>
+    public static List<ReadOnlyMemory<long>> ReadRows(IDataView data, string columnName, Vocabulary vocabulary)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var col = data.Schema.RequireColumn(columnName, vocabulary == null ? "Vector<Key> or Vector<Int64>" : "Vector<Key>, Vector<Int64> or Vector<Text>",
-            t => SchemaChecks.IsKeyOrInt64Vector(t) || (vocabulary != null && SchemaChecks.IsTextVector(t)));
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        var col = data.Schema.RequireColumn(columnName, SchemaChecks.TokensOrKeysType, SchemaChecks.IsTokensOrKeys);
+        if (SchemaChecks.IsKeyVector(col.Type)) return KeyVectors.ReadRows(data, col, vocabulary.UnknownKey);
         var rows = new List<ReadOnlyMemory<long>>();
         using var cursor = data.GetRowCursor(new[] { col });
-        if (SchemaChecks.IsTextVector(col.Type))
+        var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(col);
+        VBuffer<ReadOnlyMemory<char>> value = default;
+        while (cursor.MoveNext())
         {
-            var getter = cursor.GetGetter<ReadOnlyMemory<ReadOnlyMemory<char>>>(col);
-            ReadOnlyMemory<ReadOnlyMemory<char>> value = default;
-            while (cursor.MoveNext()) { getter(ref value); rows.Add(vocabulary!.Encode(value.Span)); }
-        }
-        else
-        {
-            var getter = cursor.GetGetter<ReadOnlyMemory<long>>(col);
-            ReadOnlyMemory<long> value = default;
-            while (cursor.MoveNext()) { getter(ref value); rows.Add(value.ToArray()); }
+            getter(ref value);
+            rows.Add(vocabulary.Encode(value.DenseValues().ToArray()));
         }
         return rows;
     }
 
     /// <summary>Reads a token column (see <see cref="ReadRows"/>) as one concatenated stream.</summary>
-    public static long[] ReadTokenStream(IDataView data, string columnName, Vocabulary? vocabulary = null) =>
+    public static long[] ReadTokenStream(IDataView data, string columnName, Vocabulary vocabulary) =>
         Concatenate(ReadRows(data, columnName, vocabulary));
 
     /// <summary>The number of batches sequential or random windowing yields for <paramref name="tokenCount"/> tokens at offset 0.</summary>

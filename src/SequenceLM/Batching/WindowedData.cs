@@ -21,13 +21,13 @@ public sealed class WindowedData : IDataView
     private readonly Lazy<List<ReadOnlyMemory<long>>> _rows;
     private readonly Lazy<long[]> _stream;
 
-    internal WindowedData(IDataView source, string keyColumnName, WindowOptions options, Vocabulary? vocabulary)
+    internal WindowedData(IDataView source, DataViewSchema.Column keyColumn, WindowOptions options, Vocabulary vocabulary)
     {
         Source = source;
-        KeyColumnName = keyColumnName;
+        KeyColumnName = keyColumn.Name;
         _options = options.Clone();
         Vocabulary = vocabulary;
-        _rows = new Lazy<List<ReadOnlyMemory<long>>>(() => TokenWindows.ReadRows(source, keyColumnName));
+        _rows = new Lazy<List<ReadOnlyMemory<long>>>(() => KeyVectors.ReadRows(source, keyColumn, vocabulary.UnknownKey));
         _stream = new Lazy<long[]>(() => TokenWindows.Concatenate(_rows.Value));
         Schema = CreateSchema(_options, vocabulary);
     }
@@ -41,8 +41,8 @@ public sealed class WindowedData : IDataView
     /// <summary>A copy of the windowing options.</summary>
     public WindowOptions Options => _options.Clone();
 
-    /// <summary>The vocabulary of the keys (from the key column's annotation), or null when the column has none.</summary>
-    public Vocabulary? Vocabulary { get; }
+    /// <summary>The vocabulary of the keys (from the key column's annotation).</summary>
+    public Vocabulary Vocabulary { get; }
 
     /// <inheritdoc />
     public DataViewSchema Schema { get; }
@@ -75,15 +75,15 @@ public sealed class WindowedData : IDataView
     /// <inheritdoc />
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
-        var active = GetterUtils.ActiveMask(Schema, columnsNeeded);
+        var active = DelegateCursor.ActiveMask(Schema, columnsNeeded);
         IEnumerator<TokenBatch>? batches = null;
         TokenBatch? batch = null;
         int row = -1;
-        ReadOnlyMemory<long> Slice(long[] data) => data.AsMemory(row * batch!.SequenceLength, batch.SequenceLength);
+        VBuffer<uint> Slice(long[] data) => KeyVectors.FromIds(data.AsSpan(row * batch!.SequenceLength, batch.SequenceLength));
         var getters = new Delegate?[]
         {
-            active[0] ? (ValueGetter<ReadOnlyMemory<long>>)((ref ReadOnlyMemory<long> v) => v = Slice(batch!.Inputs)) : null,
-            active[1] ? (ValueGetter<ReadOnlyMemory<long>>)((ref ReadOnlyMemory<long> v) => v = Slice(batch!.Targets)) : null,
+            active[0] ? (ValueGetter<VBuffer<uint>>)((ref VBuffer<uint> v) => v = Slice(batch!.Inputs)) : null,
+            active[1] ? (ValueGetter<VBuffer<uint>>)((ref VBuffer<uint> v) => v = Slice(batch!.Targets)) : null,
         };
         return new DelegateCursor(Schema, () =>
         {
@@ -96,16 +96,18 @@ public sealed class WindowedData : IDataView
         }, getters, () => batches?.Dispose());
     }
 
-    internal static DataViewSchema CreateSchema(WindowOptions options, Vocabulary? vocabulary)
+    /// <inheritdoc />
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+        new[] { GetRowCursor(columnsNeeded, rand) };
+
+    internal static DataViewSchema CreateSchema(WindowOptions options, Vocabulary vocabulary)
     {
         int size = options.Mode == WindowMode.PerRow && options.Padding == PerRowPadding.LongestInBatch ? 0 : options.SequenceLength;
-        DataViewType type = vocabulary != null
-            ? VocabularyAnnotations.KeyVectorType(vocabulary, size)
-            : new VectorDataViewType(NumberDataViewType.Int64, size);
-        var annotations = vocabulary != null ? VocabularyAnnotations.Create(vocabulary) : null;
-        return new DataViewSchema.Builder()
-            .AddColumn(InputColumnName, type, annotations)
-            .AddColumn(TargetColumnName, type, annotations)
-            .ToSchema();
+        var type = KeyVectors.Type(vocabulary, size);
+        var annotations = VocabularyAnnotations.Create(vocabulary);
+        var schema = new DataViewSchema.Builder();
+        schema.AddColumn(InputColumnName, type, annotations);
+        schema.AddColumn(TargetColumnName, type, annotations);
+        return schema.ToSchema();
     }
 }

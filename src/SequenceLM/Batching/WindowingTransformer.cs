@@ -3,13 +3,11 @@ namespace Microsoft.ML.SequenceLM;
 /// <summary>
 /// Turns a key column (vector of keys per row) into training windows: <see cref="Transform"/> returns a
 /// <see cref="WindowedData"/> whose rows are sequences (<c>Input</c>, <c>Target</c>) and which gives trainers whole
-/// batches through <see cref="WindowedData.ReadBatches"/>. Training-only: a <see cref="PredictionEngine{TSrc, TDst}"/>
-/// skips it and passes the key column on unchanged.
+/// batches through <see cref="WindowedData.ReadBatches"/>. Training-only: its row-to-row mapper (what ML.NET's
+/// <c>PredictionEngine</c> uses) passes rows on unchanged, so a prediction row keeps its key column.
 /// </summary>
-[TransformerLoader(LoaderIdValue)]
-public sealed class WindowingTransformer : ITrainingOnlyTransformer, ISaveableTransformer
+public sealed partial class WindowingTransformer : ITransformer
 {
-    internal const string LoaderIdValue = "window";
     private readonly WindowOptions _options;
 
     /// <summary>Creates the transformer.</summary>
@@ -29,8 +27,8 @@ public sealed class WindowingTransformer : ITrainingOnlyTransformer, ISaveableTr
     /// <summary>The output schema: <c>Input</c> and <c>Target</c> key vectors (the input columns are not passed through).</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
-        var col = CheckInput(inputSchema);
-        return WindowedData.CreateSchema(_options, col.GetVocabulary());
+        var (_, vocabulary) = CheckInput(inputSchema);
+        return WindowedData.CreateSchema(_options, vocabulary);
     }
 
     /// <summary>Returns the lazy <see cref="WindowedData"/> over <paramref name="input"/>.</summary>
@@ -40,51 +38,60 @@ public sealed class WindowingTransformer : ITrainingOnlyTransformer, ISaveableTr
     public WindowedData TransformToWindows(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var col = CheckInput(input.Schema);
-        return new WindowedData(input, InputColumnName, _options, col.GetVocabulary());
+        var (column, vocabulary) = CheckInput(input.Schema);
+        return new WindowedData(input, column, _options, vocabulary);
     }
 
-    private DataViewSchema.Column CheckInput(DataViewSchema schema)
+    /// <summary>True: at prediction time the rows pass through unchanged.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>A mapper that passes rows through unchanged (windows exist only at training time).</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        CheckInput(inputSchema);
+        return new PassThroughMapper(inputSchema);
+    }
+
+    private (DataViewSchema.Column, Vocabulary) CheckInput(DataViewSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        var col = schema.RequireColumn(InputColumnName, "Vector<Key> or Vector<Int64> (token keys)", SchemaChecks.IsKeyOrInt64Vector);
-        if (_options.Mode == WindowMode.PerRow) TokenWindows.PerRowKeys(col.GetVocabulary());
-        return col;
+        var col = schema.RequireColumn(InputColumnName, "Vector<Key> (token keys with a vocabulary)", SchemaChecks.IsKeyVector);
+        var vocabulary = col.GetVocabulary() ?? throw new SchemaMismatchException(InputColumnName, "Vector<Key> with a KeyValues annotation", col.Type.ToString(),
+            schema.Describe(), $"Column '{InputColumnName}' holds keys without a vocabulary (KeyValues annotation). Produce it with MapTokensToKeys or ML.NET's MapValueToKey.");
+        if (_options.Mode == WindowMode.PerRow) TokenWindows.PerRowKeys(vocabulary);
+        return (col, vocabulary);
     }
 
-    /// <inheritdoc />
-    public string LoaderId => LoaderIdValue;
-
-    /// <inheritdoc />
-    public void Save(ModelSaveContext context) =>
-        context.WriteJson(ColumnTransformState<WindowOptions>.EntryName,
-            new ColumnTransformState<WindowOptions> { InputColumnName = InputColumnName, OutputColumnName = WindowedData.InputColumnName, Options = _options });
-
-    internal static WindowingTransformer Load(ModelLoadContext context)
+    private sealed class PassThroughMapper(DataViewSchema schema) : IRowToRowMapper
     {
-        var s = ColumnTransformState<WindowOptions>.Read(context);
-        try { return new WindowingTransformer(s.Options, s.InputColumnName!); }
-        catch (ArgumentException e) { throw context.Corrupt(e.Message, e); }
+        public DataViewSchema InputSchema => schema;
+        public DataViewSchema OutputSchema => schema;
+        public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns) => dependingColumns;
+        public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) => input;
     }
 }
 
-/// <summary>Estimator of <see cref="WindowingTransformer"/> (learns nothing); created by <see cref="TransformsCatalog.Window"/>.</summary>
-public sealed class WindowingEstimator : TrivialEstimator<WindowingTransformer>
+/// <summary>Estimator of <see cref="WindowingTransformer"/>; created by <see cref="BatchingCatalog.Window"/>.</summary>
+/// <remarks>
+/// | Characteristic | Value |
+/// |---|---|
+/// | Does this estimator need to look at the data to train its parameters? | No |
+/// | Input column data type | Vector of keys with a vocabulary |
+/// | Output column data type | <c>Input</c>, <c>Target</c>: vectors of keys (training only; prediction passes rows through) |
+/// | Exportable to ONNX | No |
+/// </remarks>
+public sealed class WindowingEstimator : StatelessEstimator<WindowingTransformer>
 {
     /// <summary>Creates the estimator.</summary>
     public WindowingEstimator(WindowOptions? options = null, string inputColumnName = "Keys")
         : base(new WindowingTransformer(options, inputColumnName)) { }
 
-    /// <inheritdoc />
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var col = inputSchema.RequireColumn(Transformer.InputColumnName, "Vector<Key> or Vector<Int64> (token keys)", SchemaChecks.IsKeyOrInt64Vector);
-        var kind = Transformer.Options is { Mode: WindowMode.PerRow, Padding: PerRowPadding.LongestInBatch } ? SchemaShape.VectorKind.VariableVector : SchemaShape.VectorKind.Vector;
-        var annotations = col.AnnotationKinds;
-        return new SchemaShape(new[]
-        {
-            new SchemaShape.Column(WindowedData.InputColumnName, kind, NumberDataViewType.Int64, col.IsKey, annotations),
-            new SchemaShape.Column(WindowedData.TargetColumnName, kind, NumberDataViewType.Int64, col.IsKey, annotations),
-        });
+        var col = inputSchema.RequireColumn(Transformer.InputColumnName, "Vector<Key> (token keys with a vocabulary)", SchemaChecks.IsKeyVector);
+        var kind = Transformer.Options is { Mode: WindowMode.PerRow, Padding: PerRowPadding.LongestInBatch }
+            ? SchemaShape.Column.VectorKind.VariableVector
+            : SchemaShape.Column.VectorKind.Vector;
+        return new SchemaShape(new[] { ShapeColumns.Keys(WindowedData.InputColumnName, kind), ShapeColumns.Keys(WindowedData.TargetColumnName, kind) });
     }
 }

@@ -27,7 +27,7 @@ public sealed class InvalidTextEncodingException : InvalidCorpusException
     /// <summary>Creates the exception.</summary>
     public InvalidTextEncodingException(string filePath, long byteOffset, string encodingName, Exception? innerException = null)
         : base($"File '{filePath}' is not valid {encodingName}: invalid byte sequence at byte offset {byteOffset}. " +
-               $"Convert the file to {encodingName}, or set {nameof(TextLoaderOptions)}.{nameof(TextLoaderOptions.Encoding)} to the file's encoding.",
+               $"Convert the file to {encodingName}, or set {nameof(TextDocumentOptions)}.{nameof(TextDocumentOptions.Encoding)} to the file's encoding.",
                innerException: innerException)
     {
         FilePath = filePath;

@@ -31,11 +31,22 @@ public sealed class SchemaMismatchException : ArgumentException
 
     /// <summary>Creates the exception for a missing column.</summary>
     public static SchemaMismatchException Missing(string columnName, string expectedType, DataViewSchema schema) =>
-        new(columnName, expectedType, null, schema.ToString(),
-            $"Column '{columnName}' (expected type {expectedType}) is not in the input. Available columns: {schema}.");
+        new(columnName, expectedType, null, schema.Describe(),
+            $"Column '{columnName}' (expected type {expectedType}) is not in the input. Available columns: {schema.Describe()}.");
 
     /// <summary>Creates the exception for a column of the wrong type.</summary>
     public static SchemaMismatchException WrongType(string columnName, string expectedType, DataViewType actual, DataViewSchema schema) =>
-        new(columnName, expectedType, actual.ToString(), schema.ToString(),
-            $"Column '{columnName}' has type {actual}, but {expectedType} is expected. Available columns: {schema}.");
+        new(columnName, expectedType, actual.ToString(), schema.Describe(),
+            $"Column '{columnName}' has type {actual}, but {expectedType} is expected. Available columns: {schema.Describe()}.");
+}
+
+/// <summary>Column lists for messages.</summary>
+internal static class SchemaDescriptions
+{
+    /// <summary>The visible columns as <c>Name: Type</c>.</summary>
+    public static string Describe(this DataViewSchema schema)
+    {
+        var visible = schema.Where(c => !c.IsHidden).Select(c => $"{c.Name}: {c.Type}").ToArray();
+        return visible.Length == 0 ? "(no columns)" : string.Join(", ", visible);
+    }
 }

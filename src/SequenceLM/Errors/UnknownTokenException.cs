@@ -9,6 +9,9 @@ public sealed class UnknownTokenException : ArgumentException
                $"Build the vocabulary with {nameof(VocabularyOptions)}.{nameof(VocabularyOptions.AddUnknownToken)} = true, or remove the token from the input.")
         => Token = token;
 
-    /// <summary>The unknown token.</summary>
+    /// <summary>Creates the exception for a missing key (the token is not known).</summary>
+    internal UnknownTokenException(string message) : base(message) => Token = "";
+
+    /// <summary>The unknown token (empty for a missing key).</summary>
     public string Token { get; }
 }

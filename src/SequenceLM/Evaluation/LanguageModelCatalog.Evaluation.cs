@@ -1,5 +1,4 @@
 using Microsoft.ML.SequenceLM.Evaluation;
-using Microsoft.ML.SequenceLM.Models;
 using Microsoft.ML.SequenceLM.Trainers;
 
 namespace Microsoft.ML.SequenceLM;

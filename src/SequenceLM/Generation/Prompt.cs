@@ -14,6 +14,8 @@ public class Prompt
     public float TopP { get; set; } = 1f;
     /// <summary>Seed of the sampler; 0 or negative draws a fresh one.</summary>
     public int Seed { get; set; }
+    /// <summary>Ends the sample when its text ends with one of these strings (not included); null or empty: none.</summary>
+    public string[]? StopStrings { get; set; }
 }
 
 /// <summary>The default output of a generation <c>PredictionEngine</c>.</summary>

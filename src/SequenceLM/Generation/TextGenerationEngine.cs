@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Microsoft.ML.SequenceLM.Models;
+using Microsoft.ML.SequenceLM.Trainers;
 
 namespace Microsoft.ML.SequenceLM;
 

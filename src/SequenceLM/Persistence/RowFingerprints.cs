@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Microsoft.ML.SequenceLM.Generation;
 
 namespace Microsoft.ML.SequenceLM;
 

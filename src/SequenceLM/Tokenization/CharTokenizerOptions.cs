@@ -26,7 +26,7 @@ public enum NewlineHandling
     Remove,
 }
 
-/// <summary>Options of the character tokenizer (<see cref="TransformsCatalog.TokenizeChars"/>).</summary>
+/// <summary>Options of the character tokenizer (<see cref="TokenizationCatalog.TokenizeChars"/>).</summary>
 public sealed class CharTokenizerOptions
 {
     /// <summary>Lower-case every character (invariant culture). Default false.</summary>

@@ -26,7 +26,7 @@ public enum PunctuationHandling
 }
 
 /// <summary>
-/// Options of the word tokenizer (<see cref="TransformsCatalog.TokenizeWords"/>). Tokens written in angle brackets
+/// Options of the word tokenizer (<see cref="TokenizationCatalog.TokenizeWords"/>). Tokens written in angle brackets
 /// such as <c>&lt;unk&gt;</c> pass through unchanged (not lower-cased, not split).
 /// </summary>
 public sealed class WordTokenizerOptions

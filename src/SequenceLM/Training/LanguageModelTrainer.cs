@@ -5,18 +5,32 @@ namespace Microsoft.ML.SequenceLM;
 
 /// <summary>
 /// Trains a language model (the family its options name) and returns a <see cref="LanguageModelTransformer"/>.
-/// Accepts windowed data (from <c>Window</c>), a key column (from <c>MapTokensToKeys</c>), or a token column, in which
-/// case it builds the vocabulary and windows itself with defaults for its model type (the short form).
+/// Accepts windowed data (from <c>Window</c>), a key column (from <c>MapTokensToKeys</c>, or ML.NET's
+/// <c>MapValueToKey</c>), or a token column, in which case it builds the vocabulary and windows itself with defaults
+/// for its model type (the short form). Created by <c>ml.LanguageModels().Trainers</c>.
 /// </summary>
+/// <remarks>
+/// | Characteristic | Value |
+/// |---|---|
+/// | Machine learning task | Language modelling (next-token prediction) |
+/// | Is normalization required? | No |
+/// | Is caching required? | No (the token keys are read once and kept) |
+/// | Input column data type | Vector of text (tokens) or vector of keys with a <c>KeyValues</c> vocabulary |
+/// | Output columns | <c>Text</c> (generated text), <c>TokenCount</c> (<see cref="int"/>) |
+/// | Required NuGet in addition to Microsoft.ML | Microsoft.ML.SequenceLM |
+/// | Exportable to ONNX | No |
+/// </remarks>
 public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
 {
     private readonly LanguageModelTrainerOptions _options;
     private readonly int _contextSeed;
+    private readonly string _device;
 
-    internal LanguageModelTrainer(LanguageModelTrainerOptions options, int contextSeed)
+    internal LanguageModelTrainer(LanguageModelTrainerOptions options, int contextSeed, string device)
     {
         _options = options;
         _contextSeed = contextSeed;
+        _device = device;
     }
 
     /// <summary>The options this trainer was created with.</summary>
@@ -47,7 +61,7 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
                 corpus.Train.TokenCount);
         bool stateful = _options is RecurrentOptions { Stateful: true } && corpus.Windows.Mode == WindowMode.Sequential;
 
-        var model = LanguageModelEngine.Create(config.ToEngineSettings((ulong)seed), _options.Device);
+        var model = LanguageModelEngine.Create(config.ToEngineSettings((ulong)seed), _device);
         try
         {
             if (initialModel != null) model.WriteTensors(TensorKind.Parameters, initialModel.GetWeights());
@@ -107,11 +121,10 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        if (!inputSchema.TryFindColumn(WindowedData.InputColumnName, out _))
-            inputSchema.RequireColumn(_options.InputColumnName, "Vector<Text> (tokens) or Vector<Key> (keys)",
-                c => SchemaChecks.IsTextVector(c) || SchemaChecks.IsKeyOrInt64Vector(c));
-        return inputSchema
-            .With(new SchemaShape.Column(LanguageModelTransformer.OutputTextColumnName, SchemaShape.VectorKind.Scalar, TextDataViewType.Instance, false))
-            .With(new SchemaShape.Column(LanguageModelTransformer.OutputTokenCountColumnName, SchemaShape.VectorKind.Scalar, NumberDataViewType.Int32, false));
+        if (!inputSchema.TryFind(WindowedData.InputColumnName, out _))
+            inputSchema.RequireColumn(_options.InputColumnName, SchemaChecks.TokensOrKeysType, SchemaChecks.IsTokensOrKeys);
+        return inputSchema.With(
+            ShapeColumns.Scalar(LanguageModelTransformer.OutputTextColumnName, TextDataViewType.Instance),
+            ShapeColumns.Scalar(LanguageModelTransformer.OutputTokenCountColumnName, NumberDataViewType.Int32));
     }
 }

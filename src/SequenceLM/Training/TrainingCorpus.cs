@@ -13,7 +13,7 @@ internal sealed class TrainingCorpus
     /// <summary>The column a prediction row carries into the model: tokens (text) or keys.</summary>
     public required string PredictionColumnName { get; init; }
     /// <summary>Per-row mode: fingerprints of the training and validation rows (for the seen/new sample report).</summary>
-    public Generation.RowRegistry? Rows { get; init; }
+    public RowRegistry? Rows { get; init; }
 
     public static TrainingCorpus Create(IDataView input, LanguageModelTrainerOptions options, Vocabulary? fixedVocabulary, int seed)
     {
@@ -43,14 +43,13 @@ internal sealed class TrainingCorpus
             Validation = validation,
             Windows = windows,
             PredictionColumnName = column,
-            Rows = windows.Mode == WindowMode.PerRow ? Generation.RowRegistry.From(trainRows, validationRows) : null,
+            Rows = windows.Mode == WindowMode.PerRow ? RowRegistry.From(trainRows, validationRows) : null,
         };
     }
 
     private static (Vocabulary, IReadOnlyList<ReadOnlyMemory<long>>, WindowOptions, string) FromWindows(WindowedData windowed, Vocabulary? fixedVocabulary)
     {
-        var vocabulary = windowed.Vocabulary ?? fixedVocabulary ?? throw Mismatch(windowed.KeyColumnName, windowed.Schema,
-            $"The windowed data's key column '{windowed.KeyColumnName}' carries no vocabulary. Produce the keys with MapTokensToKeys, which annotates them.");
+        var vocabulary = windowed.Vocabulary;
         if (fixedVocabulary != null && !SameTokens(fixedVocabulary, vocabulary))
             throw new ArgumentException(
                 "The windowed data uses another vocabulary than the model being trained further. Map the tokens with the model's vocabulary: " +
@@ -62,7 +61,7 @@ internal sealed class TrainingCorpus
         Vocabulary? fixedVocabulary)
     {
         var column = input.Schema.RequireColumn(options.InputColumnName, "Vector<Text> (tokens) or Vector<Key> (keys with a vocabulary)",
-            t => SchemaChecks.IsTextVector(t) || SchemaChecks.IsKeyOrInt64Vector(t));
+            SchemaChecks.IsTokensOrKeys);
         var mode = options.WindowMode ?? (options.Family == ModelFamily.Transformer ? WindowMode.Random : WindowMode.Sequential);
         Vocabulary vocabulary;
         if (SchemaChecks.IsTextVector(column.Type))
@@ -98,7 +97,7 @@ internal sealed class TrainingCorpus
         if (validation is WindowedData windowed) return windowed.GetTokenRows();
         if (validation.Schema.GetColumnOrNull(column) == null)
             throw Mismatch(column, validation.Schema,
-                $"ValidationData has no column '{column}' (it has: {string.Join(", ", validation.Schema.Select(c => c.Name))}). " +
+                $"ValidationData has no column '{column}' (it has: {string.Join(", ", validation.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}). " +
                 "Pass it through the same preceding transforms as the training data, e.g. tokenizer.Fit(train).Transform(validation).");
         return TokenWindows.ReadRows(validation, column, vocabulary);
     }
@@ -121,7 +120,7 @@ internal sealed class TrainingCorpus
     }
 
     private static SchemaMismatchException Mismatch(string column, DataViewSchema schema, string message) =>
-        new(column, "Vector<Key> with a vocabulary, or Vector<Text>", schema.GetColumnOrNull(column)?.Type.ToString(), schema.ToString(), message);
+        new(column, "Vector<Key> with a vocabulary, or Vector<Text>", schema.GetColumnOrNull(column)?.Type.ToString(), schema.Describe(), message);
 
     internal static bool SameTokens(Vocabulary a, Vocabulary b) => a.Count == b.Count && a.Tokens.SequenceEqual(b.Tokens);
 }

@@ -1,13 +1,11 @@
 namespace Microsoft.ML.SequenceLM;
 
 /// <summary>
-/// Maps a key column (vector of keys) back to tokens (vector of text) with a <see cref="Vocabulary"/>
-/// (ML.NET's MapKeyToValue). Use <see cref="Vocabulary.Decode"/> to get one string.
+/// Maps a key column (vector of keys) back to tokens (vector of text) with a <see cref="Vocabulary"/>, like ML.NET's
+/// <c>MapKeyToValue</c>. Use <see cref="Vocabulary.Decode"/> to get one string.
 /// </summary>
-[TransformerLoader(LoaderIdValue)]
-public sealed class KeysToTokensTransformer : ColumnTransformerBase<ReadOnlyMemory<long>, ReadOnlyMemory<ReadOnlyMemory<char>>>, ISaveableTransformer
+public sealed partial class KeysToTokensTransformer : OneColumnTransformerBase<VBuffer<uint>, VBuffer<ReadOnlyMemory<char>>>
 {
-    internal const string LoaderIdValue = "map-keys-to-tokens";
     private readonly ReadOnlyMemory<char>[] _tokens;
 
     /// <summary>Creates the transformer.</summary>
@@ -21,55 +19,39 @@ public sealed class KeysToTokensTransformer : ColumnTransformerBase<ReadOnlyMemo
     /// <summary>The vocabulary.</summary>
     public Vocabulary Vocabulary { get; }
 
-    /// <inheritdoc />
-    protected override string ExpectedInputType => "Vector<Key> or Vector<Int64>";
+    private protected override string ExpectedInputType => SchemaChecks.KeysType;
 
-    /// <inheritdoc />
-    protected override bool IsValidInputType(DataViewType type) => SchemaChecks.IsKeyOrInt64Vector(type);
+    private protected override bool IsValidInputType(DataViewType type) => SchemaChecks.IsKeyVector(type);
 
-    /// <inheritdoc />
-    protected override (DataViewType Type, DataViewSchema.Annotations? Annotations) GetOutputType(DataViewSchema.Column inputColumn) =>
-        (new VectorDataViewType(TextDataViewType.Instance, ((VectorDataViewType)inputColumn.Type).Size), TokenAnnotations.Create(Vocabulary.IsCharacterLevel));
+    private protected override (DataViewType Type, DataViewSchema.Annotations? Annotations) GetOutputType(DataViewSchema.Column inputColumn) =>
+        (new VectorDataViewType(TextDataViewType.Instance, ((VectorDataViewType)inputColumn.Type).Size), CharacterLevelAnnotation.Create(Vocabulary.IsCharacterLevel));
 
-    /// <inheritdoc />
-    protected override void Map(in ReadOnlyMemory<long> input, ref ReadOnlyMemory<ReadOnlyMemory<char>> output)
+    private protected override void Map(in VBuffer<uint> input, ref VBuffer<ReadOnlyMemory<char>> output)
     {
-        var keys = input.Span;
-        var result = new ReadOnlyMemory<char>[keys.Length];
-        for (int i = 0; i < keys.Length; i++)
+        var result = new ReadOnlyMemory<char>[input.Length];
+        int i = 0;
+        foreach (uint key in input.DenseValues())
         {
-            long k = keys[i];
-            if ((ulong)k >= (ulong)_tokens.Length)
-                throw new ArgumentOutOfRangeException(InputColumnName, k, $"Key {k} in column '{InputColumnName}' is outside the vocabulary (0 .. {_tokens.Length - 1}).");
-            result[i] = _tokens[k];
+            if (key == 0 || key > _tokens.Length)
+                throw new ArgumentOutOfRangeException(InputColumnName, key, $"Key {key} in column '{InputColumnName}' is outside the vocabulary (1 .. {_tokens.Length}).");
+            result[i++] = _tokens[key - 1];
         }
-        output = result;
-    }
-
-    /// <inheritdoc />
-    public string LoaderId => LoaderIdValue;
-
-    /// <inheritdoc />
-    public void Save(ModelSaveContext context)
-    {
-        context.WriteJson(ColumnTransformState<object>.EntryName,
-            new ColumnTransformState<object> { InputColumnName = InputColumnName, OutputColumnName = OutputColumnName, Options = new() });
-        context.WriteBytes(TokensToKeysTransformer.VocabularyEntry, Vocabulary.ToJsonUtf8());
-    }
-
-    internal static KeysToTokensTransformer Load(ModelLoadContext context)
-    {
-        var s = ColumnTransformState<object>.Read(context);
-        var vocabulary = Vocabulary.FromJson(context.ReadBytes(TokensToKeysTransformer.VocabularyEntry, Vocabulary.MaxJsonBytes));
-        try { return new KeysToTokensTransformer(vocabulary, s.OutputColumnName!, s.InputColumnName!); }
-        catch (ArgumentException e) { throw context.Corrupt(e.Message, e); }
+        output = new VBuffer<ReadOnlyMemory<char>>(result.Length, result);
     }
 }
 
 /// <summary>
-/// Produces a <see cref="KeysToTokensTransformer"/> using the vocabulary of the key column (its
-/// <see cref="AnnotationKinds.KeyValues"/> annotation) or a given one.
+/// Produces a <see cref="KeysToTokensTransformer"/> using the vocabulary of the key column (its <c>KeyValues</c>
+/// annotation) or a given one.
 /// </summary>
+/// <remarks>
+/// | Characteristic | Value |
+/// |---|---|
+/// | Does this estimator need to look at the data to train its parameters? | No |
+/// | Input column data type | Vector of keys (<see cref="uint"/>) |
+/// | Output column data type | Vector of text |
+/// | Exportable to ONNX | No |
+/// </remarks>
 public sealed class KeysToTokensEstimator : IEstimator<KeysToTokensTransformer>
 {
     private readonly string _outputColumnName, _inputColumnName;
@@ -83,21 +65,19 @@ public sealed class KeysToTokensEstimator : IEstimator<KeysToTokensTransformer>
         _vocabulary = vocabulary;
     }
 
-    /// <inheritdoc />
     public KeysToTokensTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var col = input.Schema.RequireColumn(_inputColumnName, "Vector<Key> or Vector<Int64>", SchemaChecks.IsKeyOrInt64Vector);
+        var col = input.Schema.RequireColumn(_inputColumnName, SchemaChecks.KeysType, SchemaChecks.IsKeyVector);
         var vocabulary = _vocabulary ?? col.GetVocabulary()
-            ?? throw new SchemaMismatchException(_inputColumnName, "Vector<Key> with a KeyValues annotation (vocabulary)", col.Type.ToString(), input.Schema.ToString(),
-                $"Column '{_inputColumnName}' has no vocabulary (KeyValues annotation); pass one to MapKeysToTokens. Available columns: {input.Schema}.");
+            ?? throw new SchemaMismatchException(_inputColumnName, "Vector<Key> with a KeyValues annotation (vocabulary)", col.Type.ToString(), input.Schema.Describe(),
+                $"Column '{_inputColumnName}' has no vocabulary (KeyValues annotation); pass one to MapKeysToTokens. Available columns: {input.Schema.Describe()}.");
         return new KeysToTokensTransformer(vocabulary, _outputColumnName, _inputColumnName);
     }
 
-    /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var col = inputSchema.RequireColumn(_inputColumnName, "Vector<Key> or Vector<Int64>", SchemaChecks.IsKeyOrInt64Vector);
-        return inputSchema.With(new SchemaShape.Column(_outputColumnName, col.Kind, TextDataViewType.Instance, false, new[] { AnnotationKinds.IsCharacterLevel }));
+        var col = inputSchema.RequireColumn(_inputColumnName, SchemaChecks.KeysType, SchemaChecks.IsKeyVector);
+        return inputSchema.With(ShapeColumns.Tokens(_outputColumnName, col.Kind));
     }
 }

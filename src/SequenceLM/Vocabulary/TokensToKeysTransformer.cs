@@ -1,16 +1,12 @@
 namespace Microsoft.ML.SequenceLM;
 
 /// <summary>
-/// Maps a token column (vector of text) to keys with a <see cref="Vocabulary"/> (ML.NET's MapValueToKey): the output is
-/// a vector of <see cref="KeyDataViewType"/> whose <see cref="AnnotationKinds.KeyValues"/> annotation is the vocabulary.
-/// Unknown tokens map to <c>&lt;unk&gt;</c>, or raise <see cref="UnknownTokenException"/> when the vocabulary has none.
+/// Maps a token column (vector of text) to keys with a <see cref="Vocabulary"/>, like ML.NET's <c>MapValueToKey</c>:
+/// the output is a vector of 1-based <see cref="KeyDataViewType"/> keys whose <c>KeyValues</c> annotation is the
+/// vocabulary. Unknown tokens map to <c>&lt;unk&gt;</c>, or raise <see cref="UnknownTokenException"/> when the vocabulary has none.
 /// </summary>
-[TransformerLoader(LoaderIdValue)]
-public sealed class TokensToKeysTransformer : ColumnTransformerBase<ReadOnlyMemory<ReadOnlyMemory<char>>, ReadOnlyMemory<long>>, ISaveableTransformer
+public sealed partial class TokensToKeysTransformer : OneColumnTransformerBase<VBuffer<ReadOnlyMemory<char>>, VBuffer<uint>>
 {
-    internal const string LoaderIdValue = "map-tokens-to-keys";
-    internal const string VocabularyEntry = "vocabulary.json";
-
     /// <summary>Creates the transformer from an existing vocabulary (e.g. to fine-tune with the same keys).</summary>
     public TokensToKeysTransformer(Vocabulary vocabulary, string outputColumnName = "Keys", string inputColumnName = "Tokens")
         : base(outputColumnName, inputColumnName) => Vocabulary = vocabulary ?? throw new ArgumentNullException(nameof(vocabulary));
@@ -18,44 +14,34 @@ public sealed class TokensToKeysTransformer : ColumnTransformerBase<ReadOnlyMemo
     /// <summary>The vocabulary.</summary>
     public Vocabulary Vocabulary { get; }
 
-    /// <inheritdoc />
-    protected override string ExpectedInputType => "Vector<Text> (tokens)";
+    private protected override string ExpectedInputType => SchemaChecks.TokensType;
 
-    /// <inheritdoc />
-    protected override bool IsValidInputType(DataViewType type) => SchemaChecks.IsTextVector(type);
+    private protected override bool IsValidInputType(DataViewType type) => SchemaChecks.IsTextVector(type);
 
-    /// <inheritdoc />
-    protected override (DataViewType Type, DataViewSchema.Annotations? Annotations) GetOutputType(DataViewSchema.Column inputColumn) =>
-        (VocabularyAnnotations.KeyVectorType(Vocabulary, ((VectorDataViewType)inputColumn.Type).Size), VocabularyAnnotations.Create(Vocabulary));
+    private protected override (DataViewType Type, DataViewSchema.Annotations? Annotations) GetOutputType(DataViewSchema.Column inputColumn) =>
+        (KeyVectors.Type(Vocabulary, ((VectorDataViewType)inputColumn.Type).Size), VocabularyAnnotations.Create(Vocabulary));
 
-    /// <inheritdoc />
-    protected override void Map(in ReadOnlyMemory<ReadOnlyMemory<char>> input, ref ReadOnlyMemory<long> output) =>
-        output = Vocabulary.Encode(input.Span);
-
-    /// <inheritdoc />
-    public string LoaderId => LoaderIdValue;
-
-    /// <inheritdoc />
-    public void Save(ModelSaveContext context)
+    private protected override void Map(in VBuffer<ReadOnlyMemory<char>> input, ref VBuffer<uint> output)
     {
-        context.WriteJson(ColumnTransformState<object>.EntryName,
-            new ColumnTransformState<object> { InputColumnName = InputColumnName, OutputColumnName = OutputColumnName, Options = new() });
-        context.WriteBytes(VocabularyEntry, Vocabulary.ToJsonUtf8());
-    }
-
-    internal static TokensToKeysTransformer Load(ModelLoadContext context)
-    {
-        var s = ColumnTransformState<object>.Read(context);
-        var vocabulary = Vocabulary.FromJson(context.ReadBytes(VocabularyEntry, Vocabulary.MaxJsonBytes));
-        try { return new TokensToKeysTransformer(vocabulary, s.OutputColumnName!, s.InputColumnName!); }
-        catch (ArgumentException e) { throw context.Corrupt(e.Message, e); }
+        var keys = new uint[input.Length];
+        int i = 0;
+        foreach (var token in input.DenseValues()) keys[i++] = (uint)(Vocabulary.GetKey(token.Span) + 1);
+        output = new VBuffer<uint>(keys.Length, keys);
     }
 }
 
 /// <summary>
 /// Learns a <see cref="Vocabulary"/> from a token column (or uses a given one) and produces a
-/// <see cref="TokensToKeysTransformer"/>; created by <see cref="TransformsCatalog.MapTokensToKeys(string, string, VocabularyOptions?)"/>.
+/// <see cref="TokensToKeysTransformer"/>; created by <see cref="VocabularyCatalog.MapTokensToKeys(TransformsCatalog, string, string, VocabularyOptions?)"/>.
 /// </summary>
+/// <remarks>
+/// | Characteristic | Value |
+/// |---|---|
+/// | Does this estimator need to look at the data to train its parameters? | Yes (unless a vocabulary is given) |
+/// | Input column data type | Vector of text |
+/// | Output column data type | Vector of keys (<see cref="uint"/>, 1-based), <c>KeyValues</c> = the vocabulary |
+/// | Exportable to ONNX | No |
+/// </remarks>
 public sealed class TokensToKeysEstimator : IEstimator<TokensToKeysTransformer>
 {
     private readonly string _outputColumnName, _inputColumnName;
@@ -79,16 +65,14 @@ public sealed class TokensToKeysEstimator : IEstimator<TokensToKeysTransformer>
     public TokensToKeysTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        input.Schema.RequireColumn(_inputColumnName, "Vector<Text> (tokens)", SchemaChecks.IsTextVector);
+        input.Schema.RequireColumn(_inputColumnName, SchemaChecks.TokensType, SchemaChecks.IsTextVector);
         var vocabulary = _vocabulary ?? Vocabulary.Build(input, _inputColumnName, _options);
         return new TokensToKeysTransformer(vocabulary, _outputColumnName, _inputColumnName);
     }
 
-    /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var col = inputSchema.RequireColumn(_inputColumnName, "Vector<Text> (tokens)", SchemaChecks.IsTextVector);
-        return inputSchema.With(new SchemaShape.Column(_outputColumnName, col.Kind, NumberDataViewType.Int64, isKey: true,
-            new[] { AnnotationKinds.KeyValues, AnnotationKinds.IsCharacterLevel }));
+        var col = inputSchema.RequireColumn(_inputColumnName, SchemaChecks.TokensType, SchemaChecks.IsTextVector);
+        return inputSchema.With(ShapeColumns.Keys(_outputColumnName, col.Kind));
     }
 }

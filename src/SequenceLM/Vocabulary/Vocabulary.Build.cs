@@ -30,16 +30,16 @@ public sealed partial class Vocabulary
     {
         ArgumentNullException.ThrowIfNull(data);
         var col = data.Schema.RequireColumn(tokenColumnName, "Vector<Text>", SchemaChecks.IsTextVector);
-        bool? charLevel = col.Annotations.TryGetValue(AnnotationKinds.IsCharacterLevel, out bool c) ? c : null;
+        bool? charLevel = col.GetIsCharacterLevel();
         var counter = new TokenCounter();
         using (var cursor = data.GetRowCursor(new[] { col }))
         {
-            var getter = cursor.GetGetter<ReadOnlyMemory<ReadOnlyMemory<char>>>(col);
-            ReadOnlyMemory<ReadOnlyMemory<char>> row = default;
+            var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(col);
+            VBuffer<ReadOnlyMemory<char>> row = default;
             while (cursor.MoveNext())
             {
                 getter(ref row);
-                foreach (var t in row.Span) counter.Add(t.Span);
+                foreach (var t in row.DenseValues()) counter.Add(t.Span);
             }
         }
         return FromCounts(counter, options, charLevel);
@@ -72,6 +72,6 @@ public sealed partial class Vocabulary
         return new Vocabulary(tokens, charLevel);
     }
 
-    private static bool IsSingleCharacter(string token) =>
+    internal static bool IsSingleCharacter(string token) =>
         token.Length == 1 || (token.Length == 2 && char.IsSurrogatePair(token[0], token[1]));
 }

@@ -153,6 +153,9 @@ public sealed partial class Vocabulary
         return result;
     }
 
+    /// <summary>True for the text of a reserved token.</summary>
+    internal static bool IsReservedToken(string token) => token is UnknownToken or PaddingToken or BeginToken or EndToken;
+
     private long? KeyOrNull(string token) => _keys.TryGetValue(token, out int k) ? k : null;
 
     /// <inheritdoc />

@@ -1,23 +1,32 @@
 namespace Microsoft.ML.SequenceLM;
 
-/// <summary>Reads and writes the vocabulary carried by key columns (<see cref="AnnotationKinds.KeyValues"/>).</summary>
+/// <summary>
+/// The vocabulary as it travels on key columns: ML.NET's <c>KeyValues</c> annotation (the tokens in key order) plus
+/// <see cref="AnnotationNames.IsCharacterLevel"/>. Key columns made by ML.NET's <c>MapValueToKey</c> carry the first
+/// only; their level is inferred from the tokens.
+/// </summary>
 public static class VocabularyAnnotations
 {
     /// <summary>Annotations holding <paramref name="vocabulary"/> as the key values.</summary>
     public static DataViewSchema.Annotations Create(Vocabulary vocabulary)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        return new DataViewSchema.Annotations.Builder()
-            .Add(AnnotationKinds.KeyValues, new VectorDataViewType(TextDataViewType.Instance, vocabulary.Count), vocabulary)
-            .Add(AnnotationKinds.IsCharacterLevel, BooleanDataViewType.Instance, vocabulary.IsCharacterLevel)
-            .ToAnnotations();
+        var tokens = vocabulary.Tokens.Select(t => t.AsMemory()).ToArray();
+        var builder = new DataViewSchema.Annotations.Builder();
+        builder.Add(AnnotationNames.KeyValues, new VectorDataViewType(TextDataViewType.Instance, tokens.Length),
+            (ref VBuffer<ReadOnlyMemory<char>> value) => value = new VBuffer<ReadOnlyMemory<char>>(tokens.Length, tokens));
+        CharacterLevelAnnotation.Add(builder, vocabulary.IsCharacterLevel);
+        return builder.ToAnnotations();
     }
 
-    /// <summary>The vocabulary of a key column, or null when it has none.</summary>
-    public static Vocabulary? GetVocabulary(this DataViewSchema.Column column) =>
-        column.Annotations.TryGetValue(AnnotationKinds.KeyValues, out Vocabulary v) ? v : null;
-
-    /// <summary>The key-vector type of columns encoded with <paramref name="vocabulary"/>.</summary>
-    public static VectorDataViewType KeyVectorType(Vocabulary vocabulary, int size = 0) =>
-        new(new KeyDataViewType(vocabulary.Count), size);
+    /// <summary>The vocabulary of a key column (from its <c>KeyValues</c>), or null when it has none.</summary>
+    public static Vocabulary? GetVocabulary(this DataViewSchema.Column column)
+    {
+        if (!column.HasKeyValues()) return null;
+        VBuffer<ReadOnlyMemory<char>> values = default;
+        column.GetKeyValues(ref values);
+        var tokens = values.DenseValues().Select(t => t.ToString()).ToArray();
+        bool isCharacterLevel = column.GetIsCharacterLevel() ?? tokens.All(t => Vocabulary.IsReservedToken(t) || Vocabulary.IsSingleCharacter(t));
+        return new Vocabulary(tokens, isCharacterLevel);
+    }
 }

@@ -42,7 +42,7 @@ public sealed class VocabularyOptions
 
     /// <summary>
     /// Whether tokens are characters (decoding joins them without separator) or words (joined with spaces).
-    /// Null (default): taken from the token column's <see cref="AnnotationKinds.IsCharacterLevel"/> annotation, else
+    /// Null (default): taken from the token column's <see cref="AnnotationNames.IsCharacterLevel"/> annotation, else
     /// true when every token is a single character.
     /// </summary>
     public bool? IsCharacterLevel { get; set; }

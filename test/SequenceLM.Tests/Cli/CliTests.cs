@@ -114,14 +114,14 @@ public sealed class CliTests(ITestOutputHelper output) : TestBase(output)
     public void EvaluationOfALinesModelMatchesTheTrainersValidationLoss()
     {
         // Per-line cross-entropy is exact, so it must equal the trainer's own validation loss on the same lines.
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         var dir = CreateTempDirectory();
         var names = Path.Combine(dir, "names.txt");
         File.WriteAllText(names, Names(200, seed: 5));
-        var lines = new TextLoaderOptions { Mode = TextLoaderMode.LinePerRow };
-        var data = ml.Data.LoadFromTextFile(names, lines);
+        var lines = new TextDocumentOptions { Mode = TextDocumentMode.LinePerRow };
+        var data = ml.Data.LoadTextDocument(names, lines);
         var tokenizer = ml.Transforms.TokenizeChars();
-        using var model = tokenizer.Append(ml.LanguageModels.Trainers.Gru(new GruOptions
+        using var model = tokenizer.Append(ml.LanguageModels().Trainers.Gru(new GruOptions
         {
             EmbeddingSize = 16, HiddenSize = 32, NumberOfLayers = 1, BatchSize = 16, SequenceLength = 32, Epochs = 2,
             WindowMode = WindowMode.PerRow, Dropout = 0, Device = "cpu",
@@ -131,7 +131,7 @@ public sealed class CliTests(ITestOutputHelper output) : TestBase(output)
         ml.Model.Save(model, data.Schema, path);
 
         using var file = ModelFile.Load(ml, path);
-        var metrics = ModelEvaluation.Evaluate(ml, file, ml.Data.LoadFromTextFile(names, lines));
+        var metrics = ModelEvaluation.Evaluate(ml, file, ml.Data.LoadTextDocument(names, lines));
         Output.WriteLine($"validation {model.LastTransformer.History.BestValidationLoss:F6}, eval {metrics.CrossEntropy:F6}");
         Assert.Equal(model.LastTransformer.History.BestValidationLoss!.Value, metrics.CrossEntropy, 4);
     }
@@ -140,24 +140,24 @@ public sealed class CliTests(ITestOutputHelper output) : TestBase(output)
     public void EvaluationOfATransformerWithinOneContextMatchesTheTrainersValidationLoss()
     {
         // A validation text of SequenceLength + 1 tokens is one window for the trainer and one forward pass for eval.
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         var dir = CreateTempDirectory();
         string text = Sentences(60), held = text[..33];
-        var data = ml.Data.LoadFromTextFile(WriteTempFile(text));
+        var data = ml.Data.LoadTextDocument(WriteTempFile(text));
         var validationPath = Path.Combine(dir, "held.txt");
         File.WriteAllText(validationPath, held);
         var tokenizer = ml.Transforms.TokenizeChars();
-        using var model = tokenizer.Append(ml.LanguageModels.Trainers.Transformer(new TransformerOptions
+        using var model = tokenizer.Append(ml.LanguageModels().Trainers.Transformer(new TransformerOptions
         {
             Width = 32, NumberOfHeads = 2, NumberOfLayers = 1, SequenceLength = 32, BatchSize = 8, MaximumSteps = 30, Epochs = 100,
             Dropout = 0, Device = "cpu", EvaluateEveryNSteps = 30,
-            ValidationData = tokenizer.Fit(data).Transform(ml.Data.LoadFromTextFile(validationPath)),
+            ValidationData = tokenizer.Fit(data).Transform(ml.Data.LoadTextDocument(validationPath)),
         })).Fit(data);
         var path = Path.Combine(dir, "transformer.zip");
         ml.Model.Save(model, data.Schema, path);
 
         using var file = ModelFile.Load(ml, path);
-        var metrics = ModelEvaluation.Evaluate(ml, file, ml.Data.LoadFromTextFile(validationPath));
+        var metrics = ModelEvaluation.Evaluate(ml, file, ml.Data.LoadTextDocument(validationPath));
         Output.WriteLine($"validation {model.LastTransformer.History.BestValidationLoss:F6}, eval {metrics.CrossEntropy:F6}");
         Assert.Equal(32, metrics.TokenCount);
         Assert.Equal(model.LastTransformer.History.BestValidationLoss!.Value, metrics.CrossEntropy, 4);

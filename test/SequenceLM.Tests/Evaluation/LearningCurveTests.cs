@@ -30,10 +30,10 @@ public sealed class LearningCurveTests(TrainedModels models, ITestOutputHelper o
             XNamespace ns = "http://www.w3.org/2000/svg";
             Assert.Equal(3, svg.Descendants(ns + "polyline").Count()); // stream train; names train and validation
         }
-        var norms = models.Ml.LanguageModels.HiddenStateGradientNorms(models.Stream, models.Text, steps: 20, windows: 2);
+        var norms = models.Ml.LanguageModels().HiddenStateGradientNorms(models.Stream, models.Text, steps: 20, windows: 2);
         var gradients = XDocument.Parse(DiagnosticPlots.HiddenStateGradientNorms(norms));
         Assert.Single(gradients.Descendants(XName.Get("polyline", "http://www.w3.org/2000/svg")));
-        var positions = XDocument.Parse(DiagnosticPlots.LossByPosition(models.Ml.LanguageModels.LossByPosition(models.Stream, models.Text)));
+        var positions = XDocument.Parse(DiagnosticPlots.LossByPosition(models.Ml.LanguageModels().LossByPosition(models.Stream, models.Text)));
         Assert.Single(positions.Descendants(XName.Get("polyline", "http://www.w3.org/2000/svg")));
     }
 }

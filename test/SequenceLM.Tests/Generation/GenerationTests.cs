@@ -6,7 +6,7 @@ namespace Microsoft.ML.SequenceLM.Tests.Generation;
 /// <summary>Each sampling option's effect, stop conditions, batching, streaming and the per-row report.</summary>
 public sealed class GenerationTests(TrainedModels models, ITestOutputHelper output) : IClassFixture<TrainedModels>
 {
-    private TextGenerationEngine Engine => models.Ml.LanguageModels.CreateGenerator(models.Stream);
+    private TextGenerationEngine Engine => models.Ml.LanguageModels().CreateGenerator(models.Stream);
 
     [Fact]
     public void TopKOneIsGreedy()
@@ -71,6 +71,20 @@ public sealed class GenerationTests(TrainedModels models, ITestOutputHelper outp
     }
 
     [Fact]
+    public void PredictionEngineTakesStopStringsAndSamplingSettingsFromThePrompt()
+    {
+        var engine = models.Ml.Model.CreatePredictionEngine<Prompt, Completion>(models.Stream); // ML.NET's engine
+        var greedy = engine.Predict(new Prompt { Text = "the d", MaxTokens = 14, Temperature = 0 });
+        Assert.Equal("og sat on the ", greedy.Text);
+        var stopped = engine.Predict(new Prompt { Text = "the d", MaxTokens = 14, Temperature = 0, StopStrings = new[] { " on" } });
+        Assert.Equal("og sat", stopped.Text);
+        var again = engine.Predict(new Prompt { Text = "the d", MaxTokens = 14, Temperature = 0 }); // the next row has no stop strings
+        Assert.Equal(greedy.Text, again.Text);
+        var seeded = new Prompt { Text = "the ", MaxTokens = 30, Temperature = 1.5f, TopK = 5, Seed = 11 };
+        Assert.Equal(engine.Predict(seeded).Text, engine.Predict(seeded).Text);
+    }
+
+    [Fact]
     public void SameSeedSameTextAndStreamingMatchesBatch()
     {
         var options = new GenerationOptions { MaxTokens = 50, Temperature = 1f, Seed = 9 };
@@ -106,7 +120,7 @@ public sealed class GenerationTests(TrainedModels models, ITestOutputHelper outp
     [Fact]
     public void PerRowModelGeneratesNamesUntilEndAndClassifiesThem()
     {
-        var engine = models.Ml.LanguageModels.CreateGenerator(models.Names);
+        var engine = models.Ml.LanguageModels().CreateGenerator(models.Names);
         var samples = engine.Generate("", 50, new GenerationOptions { MaxTokens = 30, Temperature = 1f, Seed = 2 });
         foreach (var s in samples.Take(10)) output.WriteLine($"{s.Text,-14} {s.Origin}");
         Assert.All(samples, s => Assert.NotEqual(SampleOrigin.Unknown, s.Origin));
@@ -124,7 +138,7 @@ public sealed class GenerationTests(TrainedModels models, ITestOutputHelper outp
         {
             Text = i % 2 == 0 ? "the d" : "a bird sang in the", MaxTokens = 14, Temperature = 0,
         }));
-        var completions = models.Ml.Data.CreateEnumerable<Completion>(models.Stream.Transform(prompts)).ToList();
+        var completions = models.Ml.Data.CreateEnumerable<Completion>(models.Stream.Transform(prompts), reuseRowObject: false).ToList();
         Assert.Equal(40, completions.Count);
         Assert.All(completions.Where((_, i) => i % 2 == 0), c => Assert.Equal("og sat on the ", c.Text));
         Assert.All(completions.Where((_, i) => i % 2 == 1), c => Assert.Equal(" tree. the cat", c.Text));

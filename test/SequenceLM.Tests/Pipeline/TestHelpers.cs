@@ -27,7 +27,7 @@ internal static class ViewReader
     /// <summary>Reads a column of every row as boxed values converted to friendly types (string, string[], long[]).</summary>
     public static List<T> Column<T>(IDataView view, string name, Random? rand = null)
     {
-        var col = view.Schema[name];
+        var col = view.Schema.GetColumnOrNull(name) ?? throw new ArgumentException($"No column '{name}'.");
         var list = new List<T>();
         using var cursor = view.GetRowCursor(new[] { col }, rand);
         var getter = cursor.GetGetter<T>(col);
@@ -41,10 +41,11 @@ internal static class ViewReader
     }
 
     public static List<string[]> Tokens(IDataView view, string name = "Tokens") =>
-        Column<ReadOnlyMemory<ReadOnlyMemory<char>>>(view, name).Select(r => r.ToArray().Select(t => t.ToString()).ToArray()).ToList();
+        Column<VBuffer<ReadOnlyMemory<char>>>(view, name).Select(r => r.DenseValues().Select(t => t.ToString()).ToArray()).ToList();
 
+    /// <summary>Reads a key column (ML.NET keys, 1-based) as the 0-based token ids the model sees.</summary>
     public static List<long[]> Keys(IDataView view, string name = "Keys") =>
-        Column<ReadOnlyMemory<long>>(view, name).Select(r => r.ToArray()).ToList();
+        Column<VBuffer<uint>>(view, name).Select(r => r.DenseValues().Select(k => (long)k - 1).ToArray()).ToList();
 
     public static List<string> Texts(IDataView view, string name = "Text") =>
         Column<ReadOnlyMemory<char>>(view, name).Select(r => r.ToString()).ToList();

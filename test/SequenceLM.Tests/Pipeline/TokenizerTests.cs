@@ -37,8 +37,8 @@ public sealed class TokenizerTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void D2lPreprocessingOfTimeMachineGives28Tokens()
     {
-        var ml = new SequenceLMContext(1);
-        var text = ml.Data.LoadFromTextFile(DataPath("timemachine.txt"));
+        var ml = new MLContext(1);
+        var text = ml.Data.LoadTextDocument(DataPath("timemachine.txt"));
         var model = ml.Transforms.TokenizeChars(options: CharTokenizerOptions.D2lLettersOnly()).Append(ml.Transforms.MapTokensToKeys()).Fit(text);
         var vocab = model.LastTransformer.Vocabulary;
         Output.WriteLine(string.Join("|", vocab.Tokens.Take(10)));
@@ -65,10 +65,10 @@ public sealed class TokenizerTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void CharTokenizerOnWholeAnnaKareninaIsCompact()
     {
-        var ml = new SequenceLMContext(1);
-        var view = ml.Transforms.TokenizeChars().Fit(ml.Data.LoadFromTextFile(DataPath("anna.txt"))).Transform(ml.Data.LoadFromTextFile(DataPath("anna.txt")));
+        var ml = new MLContext(1);
+        var view = ml.Transforms.TokenizeChars().Fit(ml.Data.LoadTextDocument(DataPath("anna.txt"))).Transform(ml.Data.LoadTextDocument(DataPath("anna.txt")));
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var rows = ViewReader.Column<ReadOnlyMemory<ReadOnlyMemory<char>>>(view, "Tokens");
+        var rows = ViewReader.Column<VBuffer<ReadOnlyMemory<char>>>(view, "Tokens");
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         int n = Assert.Single(rows).Length;
         Output.WriteLine($"{n} tokens, {allocated / 1e6:F1} MB allocated");
@@ -109,9 +109,9 @@ public sealed class TokenizerTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void PtbSliceTokenizesWithEos()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var path = WriteTempFile(ReadDataSlice("ptb.valid.txt", 2000));
-        var data = ml.Data.LoadFromTextFile(path, new TextLoaderOptions { Mode = TextLoaderMode.LinePerRow });
+        var data = ml.Data.LoadTextDocument(path, new TextDocumentOptions { Mode = TextDocumentMode.LinePerRow });
         var tokens = ViewReader.Tokens(ml.Transforms.TokenizeWords(options: WordTokenizerOptions.Ptb()).Fit(data).Transform(data));
         Assert.All(tokens, row => Assert.Equal("<eos>", row[^1]));
         Assert.Contains("<unk>", tokens.SelectMany(t => t));
@@ -121,23 +121,23 @@ public sealed class TokenizerTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void TokenizerOutputSchemaIsAnnotatedTextVector()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = "ab" } });
         var schema = ml.Transforms.TokenizeChars().Fit(data).GetOutputSchema(data.Schema);
         Assert.Equal(new VectorDataViewType(TextDataViewType.Instance), schema["Tokens"].Type);
-        Assert.True(schema["Tokens"].Annotations.GetValue<bool>(AnnotationKinds.IsCharacterLevel));
-        Assert.False(ml.Transforms.TokenizeWords().Fit(data).GetOutputSchema(data.Schema)["Tokens"].Annotations.GetValue<bool>(AnnotationKinds.IsCharacterLevel));
+        Assert.True(schema["Tokens"].GetIsCharacterLevel());
+        Assert.False(ml.Transforms.TokenizeWords().Fit(data).GetOutputSchema(data.Schema)["Tokens"].GetIsCharacterLevel());
     }
 
     [Fact]
     public void TokenizerRejectsMissingOrMistypedColumn()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new { Body = "x", Count = 3 } }.Select(a => new Body { Content = a.Body, Count = a.Count }));
         var ex = Assert.Throws<SchemaMismatchException>(() => ml.Transforms.TokenizeChars().Fit(data));
         Assert.Contains("'Text'", ex.Message);
         Assert.Contains("expected type Text", ex.Message);
-        Assert.Contains("Content: Text", ex.Message);
+        Assert.Contains("Content: String", ex.Message);
         Assert.Contains("Count: Int32", ex.Message);
         var wrong = Assert.Throws<SchemaMismatchException>(() => ml.Transforms.TokenizeChars(inputColumnName: "Count").Fit(data));
         Assert.Contains("'Count' has type Int32", wrong.Message);

@@ -98,7 +98,7 @@ public sealed class VocabularyTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void MapTokensToKeysRoundTripsTextThroughKeys()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = "the cat sat" }, new TextRow { Text = "on the mat" } });
         var model = ml.Transforms.TokenizeWords()
             .Append(ml.Transforms.MapTokensToKeys())
@@ -108,7 +108,7 @@ public sealed class VocabularyTests(ITestOutputHelper output) : TestBase(output)
         var keyColumn = output.Schema["Keys"];
         Assert.True(SchemaChecks.IsKeyVector(keyColumn.Type));
         var vocab = keyColumn.GetVocabulary()!;
-        Assert.Equal(vocab.Count, ((KeyDataViewType)((VectorDataViewType)keyColumn.Type).ItemType).Count);
+        Assert.Equal((ulong)vocab.Count, ((KeyDataViewType)((VectorDataViewType)keyColumn.Type).ItemType).Count);
         Assert.Equal(new[] { "<unk>", "the", "cat", "sat", "on", "mat" }, vocab.Tokens);
         Assert.Equal(new[] { new long[] { 1, 2, 3 }, new long[] { 4, 1, 5 } }, ViewReader.Keys(output));
         Assert.Equal(ViewReader.Tokens(output, "Tokens"), ViewReader.Tokens(output, "Decoded"));
@@ -118,7 +118,7 @@ public sealed class VocabularyTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void MapTokensToKeysWithExistingVocabularyReadsNoData()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var vocab = Vocabulary.Build("a b".Split(' '));
         var source = new CountingEnumerable<TextRow>(new[] { new TextRow { Text = "a b z" } });
         var data = ml.Data.LoadFromEnumerable(source);
@@ -131,13 +131,13 @@ public sealed class VocabularyTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void MapTokensToKeysRejectsTextColumn()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = "a" } });
         var ex = Assert.Throws<SchemaMismatchException>(() => ml.Transforms.MapTokensToKeys(inputColumnName: "Text").Fit(data));
-        Assert.Contains("'Text' has type Text", ex.Message);
+        Assert.Contains("'Text' has type String", ex.Message);
         Assert.Contains("Vector<Text>", ex.Message);
-        var chain = Assert.Throws<SchemaMismatchException>(() => ml.Transforms.MapTokensToKeys().GetOutputSchema(SchemaShape.Create(data.Schema)));
+        var chain = Assert.Throws<SchemaMismatchException>(() => ml.Transforms.MapTokensToKeys().GetOutputSchema(ShapeColumns.Of(data.Schema)));
         Assert.Contains("'Tokens'", chain.Message);
-        Assert.Contains("Text: Text", chain.Message);
+        Assert.Contains("Text: String", chain.Message);
     }
 }

@@ -101,7 +101,7 @@ public sealed class WindowTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void OptionsAreValidatedWithNameValueAndRange()
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new SequenceLMContext().Transforms.Window(new WindowOptions { BatchSize = 0 }));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext().Transforms.Window(new WindowOptions { BatchSize = 0 }));
         Assert.Contains("WindowOptions.BatchSize", ex.Message);
         Assert.Contains("between 1 and", ex.Message);
         Assert.Contains("got 0", ex.Message);
@@ -130,7 +130,7 @@ public sealed class WindowTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void PerRowNeedsReservedTokens()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = "ab" } });
         var pipeline = ml.Transforms.TokenizeChars().Append(ml.Transforms.MapTokensToKeys())
             .Append(ml.Transforms.Window(new WindowOptions { Mode = WindowMode.PerRow }));
@@ -142,9 +142,9 @@ public sealed class WindowTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void NamesPipelineProducesPaddedPerRowBatches()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var path = WriteTempFile(string.Join("\n", File.ReadLines(DataPath("names.txt")).Take(100)));
-        var data = ml.Data.LoadFromTextFile(path, new TextLoaderOptions { Mode = TextLoaderMode.LinePerRow });
+        var data = ml.Data.LoadTextDocument(path, new TextDocumentOptions { Mode = TextDocumentMode.LinePerRow });
         var model = ml.Transforms.TokenizeChars()
             .Append(ml.Transforms.MapTokensToKeys(options: VocabularyOptions.ForPerRowSequences()))
             .Append(ml.Transforms.Window(new WindowOptions { Mode = WindowMode.PerRow, BatchSize = 32, SequenceLength = 20 }))
@@ -174,7 +174,7 @@ public sealed class WindowTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void WindowedDataIsAViewOfSequencesAndABatchSource()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         string text = string.Concat(Enumerable.Repeat("abcdefghij", 20)); // 200 chars
         var data = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = text } });
         var model = ml.Transforms.TokenizeChars().Append(ml.Transforms.MapTokensToKeys())
@@ -183,8 +183,8 @@ public sealed class WindowTests(ITestOutputHelper output) : TestBase(output)
         Assert.True(output is WindowedData);
         var w = (WindowedData)output;
         Assert.Equal(200, w.TokenCount);
-        Assert.Equal(new VectorDataViewType(new KeyDataViewType(11), 10), output.Schema["Input"].Type);
-        Assert.Same(w.Vocabulary, output.Schema["Target"].GetVocabulary());
+        Assert.Equal(new VectorDataViewType(new KeyDataViewType(typeof(uint), 11), 10), output.Schema["Input"].Type);
+        Assert.Equal(w.Vocabulary.Tokens, output.Schema["Target"].GetVocabulary()!.Tokens);
         var inputs = ViewReader.Keys(output, "Input");
         var targets = ViewReader.Keys(output, "Target");
         var batches = w.ReadBatches().ToList();
@@ -198,9 +198,9 @@ public sealed class WindowTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void EmptyDocumentGivesInvalidCorpusWhenBatchesAreRead()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var path = WriteTempFile("");
-        var data = ml.Data.LoadFromTextFile(path);
+        var data = ml.Data.LoadTextDocument(path);
         var tokens = ml.Transforms.TokenizeChars().Fit(data).Transform(data);
         var vocabEx = Assert.Throws<InvalidCorpusException>(() => ml.Transforms.MapTokensToKeys().Fit(tokens));
         Assert.Contains("0 tokens", vocabEx.Message);

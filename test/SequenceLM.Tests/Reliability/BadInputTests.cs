@@ -17,15 +17,15 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     {
         public SavedModel()
         {
-            Ml = new SequenceLMContext(seed: 1);
+            Ml = new MLContext(seed: 1);
             Text = Scenarios.Text(Ml, repeats: 10);
-            Model = Ml.Transforms.TokenizeChars().Append(Ml.LanguageModels.Trainers.Gru(TinyGru())).Fit(Text);
+            Model = Ml.Transforms.TokenizeChars().Append(Ml.LanguageModels().Trainers.Gru(TinyGru())).Fit(Text);
             var stream = new MemoryStream();
             Ml.Model.Save(Model, Text.Schema, stream);
             Bytes = stream.ToArray();
         }
 
-        public SequenceLMContext Ml { get; }
+        public MLContext Ml { get; }
         public IDataView Text { get; }
         public TransformerChain<LanguageModelTransformer> Model { get; }
         public byte[] Bytes { get; }
@@ -45,9 +45,9 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
 
     private T FitFails<T>(string text, LanguageModelTrainerOptions? options = null) where T : Exception
     {
-        var ml = new SequenceLMContext(1);
-        var view = ml.Data.LoadFromTextFile(WriteTempFile(text));
-        var e = Assert.Throws<T>(() => ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru((GruOptions?)options ?? TinyGru())).Fit(view));
+        var ml = new MLContext(1);
+        var view = ml.Data.LoadTextDocument(WriteTempFile(text));
+        var e = Assert.Throws<T>(() => ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru((GruOptions?)options ?? TinyGru())).Fit(view));
         Output.WriteLine($"{e.GetType().Name}: {e.Message}");
         return e;
     }
@@ -73,13 +73,13 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     [Fact]
     public void FileThatIsNotUtf8NamesTheFileAndTheByteOffset()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var bytes = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(Scenarios.Corpus, 5))).ToList();
         bytes.InsertRange(100, new byte[] { 0xC3, 0x28 }); // 0xC3 must be followed by a continuation byte
         var path = WriteTempFile(bytes.ToArray(), "latin1.txt");
-        var view = ml.Data.LoadFromTextFile(path);
+        var view = ml.Data.LoadTextDocument(path);
         var e = Assert.Throws<InvalidTextEncodingException>(
-            () => ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(TinyGru())).Fit(view));
+            () => ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(TinyGru())).Fit(view));
         Output.WriteLine(e.Message);
         Assert.Equal(path, e.FilePath);
         Assert.Equal(100, e.ByteOffset);
@@ -118,15 +118,15 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     {
         var options = make();
         options.Device = "cpu";
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var view = ml.Transforms.TokenizeChars().Fit(Scenarios.Text(ml, 3)).Transform(Scenarios.Text(ml, 3));
         // Validated when the trainer is created (and again by Fit): either way before any work.
         Func<LanguageModelTrainer> trainer = () => options switch
         {
-            GruOptions g => ml.LanguageModels.Trainers.Gru(g),
-            LstmOptions l => ml.LanguageModels.Trainers.Lstm(l),
-            RnnOptions r => ml.LanguageModels.Trainers.Rnn(r),
-            TransformerOptions t => ml.LanguageModels.Trainers.Transformer(t),
+            GruOptions g => ml.LanguageModels().Trainers.Gru(g),
+            LstmOptions l => ml.LanguageModels().Trainers.Lstm(l),
+            RnnOptions r => ml.LanguageModels().Trainers.Rnn(r),
+            TransformerOptions t => ml.LanguageModels().Trainers.Transformer(t),
             _ => throw new InvalidOperationException(),
         };
         var e = Assert.ThrowsAny<ArgumentException>(() => trainer().Fit(view));
@@ -139,7 +139,7 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     [Fact]
     public void PromptOfOnlyUnknownTokensStillGenerates()
     {
-        var generator = _saved.Ml.LanguageModels.CreateGenerator(_saved.Model);
+        var generator = _saved.Ml.LanguageModels().CreateGenerator(_saved.Model);
         var options = new GenerationOptions { MaxTokens = 12, Temperature = 1f, Seed = 3 };
         foreach (var prompt in new[] { "ZQX#", "日本語", "\u0001\uFFFF" })
         {
@@ -154,14 +154,14 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     private ModelFormatException LoadFails(byte[] bytes, string name = "model.zip")
     {
         var path = WriteTempFile(bytes, name);
-        var e = Assert.Throws<ModelFormatException>(() => _saved.Ml.Model.Load(path, out _));
+        var e = Assert.Throws<ModelFormatException>(() => _saved.Ml.Model.LoadLanguageModel(path, out _));
         Output.WriteLine($"{e.Reason}: {e.Message}");
-        Assert.Contains(path, e.Message); // names the file
+        Assert.Contains(Path.GetFileName(path), e.Message); // names the file
         // ... and says what to do
         Assert.Contains(e.Reason switch
         {
-            ModelFormatError.NotAModelFile => "Load a file written by ml.Model.Save",
-            ModelFormatError.NewerFormatVersion => "upgrade the package",
+            ModelFormatError.NotAModelFile => "not a model saved by ML.NET's ml.Model.Save",
+            ModelFormatError.NewerFormatVersion => "Update Microsoft.ML.SequenceLM",
             _ => "save the model again",
         }, e.Message);
         return e;
@@ -182,12 +182,13 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     public void BitFlipsInAModelFileAreDetected()
     {
         var random = new Random(7);
-        var weightsAt = IndexOf(_saved.Bytes, Encoding.ASCII.GetBytes("rnn.weight_hh_l0"));
-        Assert.True(weightsAt > 0, "the weights entry is stored uncompressed, its header is visible");
-        // A flip in the middle of the weights (stored uncompressed) must fail the SHA-256 check, not load silently.
-        var flipped = (byte[])_saved.Bytes.Clone();
-        flipped[weightsAt + 2000] ^= 0x10;
-        var e = LoadFails(flipped);
+        // ML.NET deflates its entries, and the zip's CRC-32 would catch a flip in the stored bytes: flip a weight inside
+        // the entry and store it again with a valid CRC, so that only our SHA-256 can tell.
+        var weights = ModelFiles.EntryNames(_saved.Bytes).Single(n => n.EndsWith("/weights.safetensors", StringComparison.Ordinal));
+        var raw = ModelFiles.ReadRaw(_saved.Bytes, weights);
+        Assert.True(IndexOf(raw, Encoding.ASCII.GetBytes("rnn.weight_hh_l0")) > 0, "the weights entry holds the PyTorch names");
+        raw[raw.Length / 2] ^= 0x10;
+        var e = LoadFails(ModelFiles.ReplaceRaw(_saved.Bytes, weights, raw));
         Assert.Equal(ModelFormatError.Corrupt, e.Reason);
         Assert.Contains("SHA-256", e.Message);
         // Anywhere else: some typed model-format error, whichever structure the flip hits.
@@ -197,7 +198,7 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
             copy[random.Next(copy.Length)] ^= (byte)(1 << random.Next(8));
             try
             {
-                using var loaded = (IDisposable)_saved.Ml.Model.Load(new MemoryStream(copy), out _);
+                using var loaded = (IDisposable)_saved.Ml.Model.LoadLanguageModel(new MemoryStream(copy), out _);
             }
             catch (ModelFormatException) { }
         }
@@ -206,10 +207,10 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
     [Fact]
     public void ModelFromANewerFormatVersionAsksToUpgrade()
     {
-        var bytes = ModelFiles.EditManifest(_saved.Bytes, m => m.Replace("\"formatVersion\": 1", "\"formatVersion\": 2"));
+        var bytes = ModelFiles.SetComponentVersion(_saved.Bytes, LanguageModelTransformer.Format.ModelSignature, written: 0x00020001, readable: 0x00020001);
         var e = LoadFails(bytes);
         Assert.Equal(ModelFormatError.NewerFormatVersion, e.Reason);
-        Assert.Contains("upgrade the package", e.Message);
+        Assert.Contains("format 2.1", e.Message);
     }
 
     [Fact]
@@ -220,7 +221,7 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
         {
             var e = LoadFails(bytes, name);
             Assert.Equal(ModelFormatError.NotAModelFile, e.Reason);
-            Assert.Contains("is not a SequenceLM model file", e.Message);
+            Assert.Contains("not a model saved by ML.NET", e.Message);
         }
         // A zip that is not ours (e.g. a .docx or a PyTorch .pt archive).
         var zip = new MemoryStream();
@@ -228,15 +229,15 @@ public sealed class BadInputTests : TestBase, IClassFixture<BadInputTests.SavedM
         using (var w = new StreamWriter(archive.CreateEntry("archive/data.pkl").Open())) w.Write("pickle");
         var other = LoadFails(zip.ToArray(), "model.pt");
         Assert.Equal(ModelFormatError.NotAModelFile, other.Reason);
-        Assert.Contains("no manifest.json", other.Message);
+        Assert.Contains("without any ML.NET component", other.Message);
     }
 
     [Fact]
     public void MissingColumnNamesTheColumnAndListsTheOthers()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var view = ml.Data.LoadFromEnumerable(new[] { new Scenarios.Doc { Text = Scenarios.Corpus } }); // "Text", no "Tokens"
-        var e = Assert.Throws<SchemaMismatchException>(() => ml.LanguageModels.Trainers.Gru(TinyGru()).Fit(view));
+        var e = Assert.Throws<SchemaMismatchException>(() => ml.LanguageModels().Trainers.Gru(TinyGru()).Fit(view));
         Output.WriteLine(e.Message);
         Assert.Equal("Tokens", e.ColumnName);
         Assert.Null(e.ActualType);

@@ -6,14 +6,14 @@ namespace Microsoft.ML.SequenceLM.Tests.Reliability;
 /// <summary>Many engines over one model, in parallel, give exactly the sequential outputs; disposal mid-use is safe.</summary>
 public sealed class ConcurrencyTests(ITestOutputHelper output) : TestBase(output)
 {
-    private static TransformerChain<LanguageModelTransformer> Train(SequenceLMContext ml) =>
-        ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(BadInputTests.TinyGru())).Fit(Scenarios.Text(ml, 10));
+    private static TransformerChain<LanguageModelTransformer> Train(MLContext ml) =>
+        ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(BadInputTests.TinyGru())).Fit(Scenarios.Text(ml, 10));
 
     [Fact]
     public void ParallelGenerationMatchesSequentialRunsWithTheSameSeeds()
     {
         const int threads = 8, perThread = 20;
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         using var model = Train(ml);
         string[] prompts = { "the ", "a b", "", "dog sat on" };
         Prompt PromptFor(int t, int i) => new() { Text = prompts[(t + i) % prompts.Length], MaxTokens = 25, Temperature = 0.9f, TopK = 8, Seed = 1000 * t + i + 1 };
@@ -32,7 +32,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : TestBase(output
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
             var mine = ml.Model.CreatePredictionEngine<Prompt, Completion>(model);
-            var generator = ml.LanguageModels.CreateGenerator(model);
+            var generator = ml.LanguageModels().CreateGenerator(model);
             start.SignalAndWait();
             for (int i = 0; i < perThread; i++)
             {
@@ -58,9 +58,9 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : TestBase(output
     [Fact]
     public void DisposingTheModelWhileAnotherThreadGeneratesIsSafe()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var model = Train(ml);
-        var generator = ml.LanguageModels.CreateGenerator(model);
+        var generator = ml.LanguageModels().CreateGenerator(model);
         var options = new GenerationOptions { MaxTokens = 400, Temperature = 1f, Seed = 5 };
         using var streaming = new ManualResetEventSlim();
         using var disposed = new ManualResetEventSlim();

@@ -75,7 +75,7 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
         var dir = CreateTempDirectory();
         var path = Path.Combine(dir, "model.zip");
         var random = new Random(11);
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         int killedMidSave = 0;
         const int rounds = 4;
         for (int round = 0; round < rounds; round++)
@@ -94,9 +94,9 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
             Output.WriteLine($"round {round}: a save takes ~{saveMs} ms; killed after '{last}': {(midSave ? "mid-save" : "between saves")}");
 
             // Whatever the moment, the file at the path is a complete model.
-            using (var loaded = (IDisposable)ml.Model.Load(path, out _))
+            using (var loaded = (IDisposable)ml.Model.LoadLanguageModel(path, out _))
             {
-                var sample = ml.LanguageModels.CreateGenerator((ITransformer)loaded).Generate("the ", 1, new GenerationOptions { MaxTokens = 5, Seed = 1 })[0];
+                var sample = ml.LanguageModels().CreateGenerator((ITransformer)loaded).Generate("the ", 1, new GenerationOptions { MaxTokens = 5, Seed = 1 })[0];
                 Assert.Equal(5, sample.Keys.Length);
             }
             // Only temp files of the documented form may remain beside it (a killed save cannot clean up).
@@ -109,17 +109,17 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
 
         // Leftover temp files break nothing: the next save (in this process) succeeds and loads.
         var text = Scenarios.Text(ml, 3);
-        using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(BadInputTests.TinyGru())).Fit(text);
-        ml.Model.Save(model, text.Schema, path);
-        using var reloaded = (TransformerChain<LanguageModelTransformer>)ml.Model.Load(path, out _);
-        Assert.Equal(model.LastTransformer.ParameterCount, reloaded.LastTransformer.ParameterCount);
+        using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(BadInputTests.TinyGru())).Fit(text);
+        ml.Model.SaveAtomically(model, text.Schema, path);
+        using var reloaded = (TransformerChain<ITransformer>)ml.Model.LoadLanguageModel(path, out _);
+        Assert.Equal(model.LastTransformer.ParameterCount, ((LanguageModelTransformer)reloaded.LastTransformer).ParameterCount);
     }
 
-    private static TransformerChain<LanguageModelTransformer> Fit(SequenceLMContext ml, GruOptions options) =>
-        ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(options)).Fit(Scenarios.Text(ml));
+    private static TransformerChain<LanguageModelTransformer> Fit(MLContext ml, GruOptions options) =>
+        ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(options)).Fit(Scenarios.Text(ml));
 
-    private static TransformerChain<LanguageModelTransformer> Fit(SequenceLMContext ml, LstmOptions options) =>
-        ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Lstm(options)).Fit(Scenarios.Text(ml));
+    private static TransformerChain<LanguageModelTransformer> Fit(MLContext ml, LstmOptions options) =>
+        ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Lstm(options)).Fit(Scenarios.Text(ml));
 
     /// <summary>The parts of a training record that must reproduce exactly (not timings).</summary>
     private static string[] Curve(TrainingHistory h) =>
@@ -141,7 +141,7 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
         Assert.Matches(@"^step-\d{9}$", latest);
         Assert.InRange(int.Parse(latest["step-".Length..]), 20, 135);
 
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var options = Scenarios.CheckpointedGru(dir);
         options.ResumeFromCheckpoint = dir;
         using var resumed = Fit(ml, options);
@@ -157,7 +157,7 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void ResumingMidEpochGivesTheLossesOfAnUninterruptedRun()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         using var uninterrupted = Fit(ml, Scenarios.CheckpointedGru(CreateTempDirectory(), checkpointEvery: 5, epochs: 3));
         var dir = CreateTempDirectory();
         var first = Scenarios.CheckpointedGru(dir, checkpointEvery: 5, epochs: 3);
@@ -184,7 +184,7 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
             BatchSize = 4, SequenceLength = 16, Epochs = epochs, LearningRate = 0.01f, Dropout = 0.1f, ValidationFraction = 0.1f,
             Device = "cpu", Seed = 9, CheckpointDirectory = dir, CheckpointEveryNSteps = 0,
         };
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         using var uninterrupted = Fit(ml, Options(CreateTempDirectory(), 3));
         var dir = CreateTempDirectory();
         using (Fit(ml, Options(dir, 2))) { }
@@ -205,7 +205,7 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
             BatchSize = 4, SequenceLength = 16, Epochs = 2, LearningRate = 0.01f, Dropout = 0.1f, ValidationFraction = 0.1f,
             Device = "cpu", Seed = 9, CheckpointDirectory = dir, CheckpointEveryNSteps = 5, MaximumSteps = steps,
         };
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         using var uninterrupted = Fit(ml, Options(CreateTempDirectory(), null));
         var total = uninterrupted.LastTransformer.History.TotalSteps;
         var dir = CreateTempDirectory();

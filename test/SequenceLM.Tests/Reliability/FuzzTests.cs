@@ -6,9 +6,9 @@ using Xunit.Abstractions;
 namespace Microsoft.ML.SequenceLM.Tests.Reliability;
 
 /// <summary>
-/// Feeds random and mutated input to everything that parses untrusted bytes: ml.Model.Load (random bytes, bit flips,
-/// truncations, insertions, and entries replaced with hostile content whose size and hash are fixed up in the manifest
-/// so that parsing is reached), SafeTensors.Read, Vocabulary.FromJson and the tokenizers. Only the documented exception
+/// Feeds random and mutated input to everything that parses untrusted bytes: ml.Model.LoadLanguageModel (random bytes,
+/// bit flips, truncations, insertions, and entries replaced with hostile content whose frame (length, SHA-256) is fixed
+/// up so that parsing is reached), SafeTensors.Read, Vocabulary.FromJson and the tokenizers. Only the documented exception
 /// types may come out; anything else (NullReference, IndexOutOfRange, InvalidCast, OutOfMemory...), a crash or a hang
 /// fails the test. Runs for SEQUENCELM_FUZZ_SECONDS seconds (default 15) in total.
 /// </summary>
@@ -90,16 +90,16 @@ public sealed class FuzzTests(ITestOutputHelper output) : TestBase(output)
     [Fact]
     public void HostileAndRandomInputOnlyEverGivesTypedExceptions()
     {
-        var ml = new SequenceLMContext(1);
+        var ml = new MLContext(1);
         var text = Scenarios.Text(ml, 5);
         byte[] model;
-        using (var trained = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(BadInputTests.TinyGru())).Fit(text))
+        using (var trained = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(BadInputTests.TinyGru())).Fit(text))
         {
             var stream = new MemoryStream();
             ml.Model.Save(trained, text.Schema, stream);
             model = stream.ToArray();
         }
-        var entries = ModelFiles.EntryNames(model).Where(e => e != "manifest.json").ToArray();
+        var entries = ModelFiles.EntryNames(model).Where(e => !e.EndsWith("Model.key", StringComparison.Ordinal)).ToArray();
         var weightsEntry = entries.Single(e => e.EndsWith("weights.safetensors"));
         var weights = ModelFiles.ReadEntry(model, weightsEntry);
         var vocabulary = ModelFiles.ReadEntry(model, entries.Single(e => e.EndsWith("vocabulary.json")));
@@ -117,10 +117,10 @@ public sealed class FuzzTests(ITestOutputHelper output) : TestBase(output)
             while (total.Elapsed < budget)
             {
                 round++;
-                // 1. ml.Model.Load on mutated / random model files
+                // 1. loading mutated / random model files
                 var bytes = modelFuzz.Next();
                 Run(stats, "Load(mutated)", () => Load(ml, bytes), typeof(ModelFormatException));
-                // 2. ml.Model.Load on a valid file with one entry replaced by hostile content (manifest fixed up)
+                // 2. loading a valid file with one entry replaced by hostile content (its frame fixed up)
                 var (entry, content, what) = hostile[round % hostile.Count];
                 bool mutate = random.Next(3) == 0;
                 var file = ModelFiles.ReplaceEntry(model, entry, mutate ? new Fuzzer(random, content).Mutate(content) : content);
@@ -157,9 +157,9 @@ public sealed class FuzzTests(ITestOutputHelper output) : TestBase(output)
         Assert.Contains(stats.Outcomes.Keys, k => k.StartsWith("Load(hostile") && k.Contains("Corrupt")); // hostile content reached the parsers
     }
 
-    private static void Load(SequenceLMContext ml, byte[] bytes)
+    private static void Load(MLContext ml, byte[] bytes)
     {
-        var loaded = ml.Model.Load(new MemoryStream(bytes), out _);
+        var loaded = ml.Model.LoadLanguageModel(new MemoryStream(bytes), out _);
         (loaded as IDisposable)?.Dispose();
     }
 

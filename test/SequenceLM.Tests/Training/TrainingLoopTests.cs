@@ -7,7 +7,7 @@ public sealed class TrainingLoopTests(ITestOutputHelper output) : TestBase(outpu
 {
     private const string Corpus = "the cat sat on the mat. the dog sat on the log. ";
 
-    private static IDataView Text(SequenceLMContext ml, string text, int repeat = 20) =>
+    private static IDataView Text(MLContext ml, string text, int repeat = 20) =>
         ml.Data.LoadFromEnumerable(new[] { new Doc { Text = string.Concat(Enumerable.Repeat(text, repeat)) } });
 
     private static GruOptions Small(Action<GruOptions>? change = null)
@@ -21,13 +21,13 @@ public sealed class TrainingLoopTests(ITestOutputHelper output) : TestBase(outpu
         return o;
     }
 
-    private LanguageModelTransformer Train(SequenceLMContext ml, IDataView text, GruOptions options) =>
-        ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(options)).Fit(text).LastTransformer;
+    private LanguageModelTransformer Train(MLContext ml, IDataView text, GruOptions options) =>
+        ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(options)).Fit(text).LastTransformer;
 
     [Fact]
     public void EpochDecayDividesTheRateAfterEveryEpoch()
     {
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         using var lm = Train(ml, Text(ml, Corpus), Small(o =>
         {
             o.Optimizer = OptimizerKind.Sgd;
@@ -44,7 +44,7 @@ public sealed class TrainingLoopTests(ITestOutputHelper output) : TestBase(outpu
     [Fact]
     public void CosineScheduleWarmsUpThenDecays()
     {
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         using var lm = Train(ml, Text(ml, Corpus), Small(o =>
         {
             o.LearningRateSchedule = LearningRateSchedule.Cosine(warmupSteps: 10, minimumFraction: 0.1f);
@@ -63,7 +63,7 @@ public sealed class TrainingLoopTests(ITestOutputHelper output) : TestBase(outpu
     [Fact]
     public void TimeBudgetStopsTraining()
     {
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         using var lm = Train(ml, Text(ml, Corpus, 200), Small(o => { o.Epochs = 10_000; o.TimeBudget = TimeSpan.FromSeconds(1.5); }));
         Assert.Equal(TrainingStopReason.TimeBudget, lm.History.StopReason);
         Assert.InRange(lm.History.TotalSeconds, 1.5, 10);
@@ -72,7 +72,7 @@ public sealed class TrainingLoopTests(ITestOutputHelper output) : TestBase(outpu
     [Fact]
     public void BestValidationWeightsAreKeptAndEarlyStoppingEndsAPlateau()
     {
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         var text = Text(ml, Corpus + "a bird sang in the tree. ", 40);
         using var lm = Train(ml, text, Small(o =>
         {
@@ -93,33 +93,33 @@ public sealed class TrainingLoopTests(ITestOutputHelper output) : TestBase(outpu
         string all = string.Concat(Enumerable.Repeat(Corpus + "a bird sang in the tree. ", 40));
         var validation = ml.Data.LoadFromEnumerable(new[] { new Doc { Text = all[(int)Math.Round(all.Length * 0.8)..] } });
         using var chain = new TransformerChain<LanguageModelTransformer>(ml.Transforms.TokenizeChars().Fit(text), lm);
-        var score = ml.LanguageModels.Evaluate(chain, validation, new EvaluationOptions { BatchSize = 4 });
+        var score = ml.LanguageModels().Evaluate(chain, validation, new EvaluationOptions { BatchSize = 4 });
         Assert.Equal(lm.History.BestValidationLoss!.Value, score.CrossEntropy, 4);
     }
 
     [Fact]
     public void FineTuningKeepsTheVocabularyAndMapsNewCharactersToUnknown()
     {
-        var ml = new SequenceLMContext(seed: 1);
-        using var first = ml.Transforms.TokenizeChars().Append(ml.LanguageModels.Trainers.Gru(Small())).Fit(Text(ml, Corpus));
+        var ml = new MLContext(seed: 1);
+        using var first = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Gru(Small())).Fit(Text(ml, Corpus));
         var newText = Text(ml, "the fox sat on the box. ", 30); // 'f', 'x', 'b' are new characters
         var tokenizer = ml.Transforms.TokenizeChars().Fit(newText);
-        var before = ml.LanguageModels.Evaluate(first, newText, new EvaluationOptions { BatchSize = 1 });
+        var before = ml.LanguageModels().Evaluate(first, newText, new EvaluationOptions { BatchSize = 1 });
 
-        using var tuned = ml.LanguageModels.Trainers.Gru(Small(o => o.Epochs = 5)).Fit(tokenizer.Transform(newText), first.LastTransformer);
+        using var tuned = ml.LanguageModels().Trainers.Gru(Small(o => o.Epochs = 5)).Fit(tokenizer.Transform(newText), first.LastTransformer);
         Assert.Equal(first.LastTransformer.Vocabulary.Tokens, tuned.Vocabulary.Tokens);
         Assert.False(tuned.Vocabulary.Contains("x"));
-        var after = ml.LanguageModels.Evaluate(new TransformerChain<LanguageModelTransformer>(tokenizer, tuned), newText, new EvaluationOptions { BatchSize = 1 });
+        var after = ml.LanguageModels().Evaluate(new TransformerChain<LanguageModelTransformer>(tokenizer, tuned), newText, new EvaluationOptions { BatchSize = 1 });
         Output.WriteLine($"new text before fine-tuning: {before}\nafter: {after}");
         Assert.True(after.CrossEntropy < before.CrossEntropy - 0.5);
         // The first model is untouched.
-        Assert.Equal(before.CrossEntropy, ml.LanguageModels.Evaluate(first, newText, new EvaluationOptions { BatchSize = 1 }).CrossEntropy, 6);
+        Assert.Equal(before.CrossEntropy, ml.LanguageModels().Evaluate(first, newText, new EvaluationOptions { BatchSize = 1 }).CrossEntropy, 6);
     }
 
     [Fact]
     public void ProgressIsReportedAndHistoryRecordsThroughput()
     {
-        var ml = new SequenceLMContext(seed: 1);
+        var ml = new MLContext(seed: 1);
         var reports = new List<TrainingProgress>();
         using var lm = Train(ml, Text(ml, Corpus), Small(o => { o.Progress = new SyncProgress(reports.Add); o.ReportEveryNSteps = 5; }));
         Assert.NotEmpty(reports);

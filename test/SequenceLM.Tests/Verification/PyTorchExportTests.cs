@@ -42,7 +42,7 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         options.Dropout = 0f;
         options.ValidationFraction = 0f;
         options.Device = "cpu";
-        var ml = new SequenceLMContext(seed: 2);
+        var ml = new MLContext(seed: 2);
         var lines = File.ReadLines(DataPath("timemachine.txt")).Skip(100).Take(60).Where(l => l.Length > 0).ToArray();
         var data = options.WindowMode == WindowMode.PerRow
             ? ml.Data.LoadFromEnumerable(lines.Select(l => new Line { Text = l.Length > 11 ? l[..11] : l }))
@@ -89,12 +89,12 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         Output.WriteLine($"{name}: {folder} ({lm.ParameterCount:N0} parameters)");
     }
 
-    private static LanguageModelTrainer Trainer(SequenceLMContext ml, LanguageModelTrainerOptions options) => options switch
+    private static LanguageModelTrainer Trainer(MLContext ml, LanguageModelTrainerOptions options) => options switch
     {
-        RnnOptions r => ml.LanguageModels.Trainers.Rnn(r),
-        GruOptions g => ml.LanguageModels.Trainers.Gru(g),
-        LstmOptions l => ml.LanguageModels.Trainers.Lstm(l),
-        TransformerOptions x => ml.LanguageModels.Trainers.Transformer(x),
+        RnnOptions r => ml.LanguageModels().Trainers.Rnn(r),
+        GruOptions g => ml.LanguageModels().Trainers.Gru(g),
+        LstmOptions l => ml.LanguageModels().Trainers.Lstm(l),
+        TransformerOptions x => ml.LanguageModels().Trainers.Transformer(x),
         _ => throw new ArgumentException(options.GetType().Name),
     };
 

@@ -1,0 +1,30 @@
+using Microsoft.ML.SequenceLM.Trainers;
+
+namespace Microsoft.ML.SequenceLM;
+
+/// <summary>Language-model trainers: <c>ml.LanguageModels().Trainers</c>.</summary>
+public sealed class LanguageModelTrainerCatalog
+{
+    private readonly LanguageModelCatalog _catalog;
+
+    internal LanguageModelTrainerCatalog(LanguageModelCatalog catalog) => _catalog = catalog;
+
+    /// <summary>An Elman RNN language model (tanh or ReLU).</summary>
+    public LanguageModelTrainer Rnn(RnnOptions? options = null) => Create(options ?? new RnnOptions());
+
+    /// <summary>A GRU language model.</summary>
+    public LanguageModelTrainer Gru(GruOptions? options = null) => Create(options ?? new GruOptions());
+
+    /// <summary>An LSTM language model.</summary>
+    public LanguageModelTrainer Lstm(LstmOptions? options = null) => Create(options ?? new LstmOptions());
+
+    /// <summary>A decoder-only Transformer language model (causal self-attention, pre-norm, GELU).</summary>
+    public LanguageModelTrainer Transformer(TransformerOptions? options = null) => Create(options ?? new TransformerOptions());
+
+    private LanguageModelTrainer Create(LanguageModelTrainerOptions options)
+    {
+        options.Validate();
+        var ml = _catalog.Context;
+        return new LanguageModelTrainer(options, _catalog.NextSeed(), TrainerDevice.Resolve(options.Device, ml.GpuDeviceId, ml.FallbackToCpu));
+    }
+}
