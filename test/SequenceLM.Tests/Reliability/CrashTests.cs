@@ -53,7 +53,8 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
             }
             string seen;
             lock (All) seen = string.Join("\n", All.TakeLast(20));
-            throw new TimeoutException($"The child did not print '{prefix}...' (exited: {Process.HasExited}). Its last output:\n{seen}");
+            string exit = Process.HasExited ? $"exited with code {Process.ExitCode}" : "still running";
+            throw new TimeoutException($"The child did not print '{prefix}...' ({exit}). Its last output:\n{seen}");
         }
 
         public void Kill()
