@@ -23,7 +23,8 @@ internal sealed class GenerationSession : IDisposable
     private readonly float[] _logits;    // [batch, vocab]: the next-token logits of every row
     private readonly bool[] _finished;
     private long[]? _pending;            // sampled tokens not yet fed to the model
-    private RecurrentState? _state;      // recurrent
+    private RecurrentState? _state;      // recurrent, stepped through libtorch
+    private RecurrentCpuStep? _cpuStep;  // recurrent on the CPU: the state lives here instead
     private List<long>[]? _contexts;     // transformer: each row's window
     private readonly KeyValueCache _cache = new(); // transformer: keys/values of the windows when Length > 0
     private bool _disposed;
@@ -108,7 +109,11 @@ internal sealed class GenerationSession : IDisposable
                 output.Fill(stopToken);
                 continue;
             }
-            if (_pending is not null) Run("Generating", Advance);
+            if (_pending is not null && _cpuStep is not null)
+            {
+                using (_core.Read()) Advance(); // no libtorch call: no scope or inference mode to set up
+            }
+            else if (_pending is not null) Run("Generating", Advance);
             for (int r = 0; r < BatchSize; r++)
             {
                 output[r] = _finished[r] ? stopToken : _sampler.Sample(_logits.AsSpan(r * (int)_vocab, (int)_vocab));
@@ -156,6 +161,10 @@ internal sealed class GenerationSession : IDisposable
             }
         }
         _state = new RecurrentState(h!, c).Keep();
+        _cpuStep = RecurrentCpuStep.TryCreate(_core, _state);
+        if (_cpuStep is null) return;
+        _state.Dispose();
+        _state = null;
     }
 
     /// <summary>Feeds the pending tokens to the model and refreshes the next-token logits.</summary>
@@ -163,6 +172,11 @@ internal sealed class GenerationSession : IDisposable
     {
         var pending = _pending!;
         _pending = null;
+        if (_cpuStep is not null)
+        {
+            _cpuStep.Step(pending, _logits);
+            return;
+        }
         if (_core.Net is RecurrentLanguageModel net)
         {
             var (logits, state) = net.Step(tensor(pending).to(_core.Device), _state);
