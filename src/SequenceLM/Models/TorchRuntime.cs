@@ -49,7 +49,7 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Loads libtorch once (with intra-op threads = cores, OpenMP threads waiting passively, malloc keeping large blocks) and turns a missing runtime package into a
+    /// Loads libtorch once (with intra-op threads = cores, OpenMP threads waiting passively) and turns a missing runtime package into a
     /// <see cref="TorchRuntimeMissingException"/>. Every engine entry point calls it before touching a tensor.
     /// </summary>
     internal static void EnsureLoaded()
@@ -59,7 +59,6 @@ public static class TorchRuntime
         {
             if (_loaded) return;
             OpenMpWaitPolicy.PreferPassive();
-            AllocatorSettings.KeepLargeBlocks();
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
