@@ -109,7 +109,11 @@ public static class DataPreparation
         return spec with { Vocab = vocab, Sequence = 0 };
     }
 
-    public sealed record Batch(int Size, int Steps, long[] Inputs, long[] Targets);
+    public sealed record Batch(int Size, int Steps, long[] Inputs, long[] Targets)
+    {
+        /// <summary>Targets that carry loss: all but padding (ignoreIndex &lt; 0: all).</summary>
+        public long LossTokens(long ignoreIndex) => ignoreIndex >= 0 ? Targets.Count(t => t != ignoreIndex) : Targets.Length;
+    }
 
     public static List<Batch> ReadBatches(string file)
     {

@@ -74,11 +74,9 @@ public static class OurWorker
             var (loss, _) = model.TrainStep(b.Inputs, b.Targets, b.Size, b.Steps, options);
             if (i == 0) firstLoss = loss;
             lastLoss = loss;
-            if (i >= s.Warmup)
-            {
-                positions += b.Inputs.Length;
-                tokens += s.IgnoreIndex >= 0 ? b.Targets.Count(t => t != s.IgnoreIndex) : b.Targets.Length;
-            }
+            if (i < s.Warmup) continue;
+            positions += b.Inputs.Length;
+            tokens += b.LossTokens(s.IgnoreIndex);
         }
         clock.Stop();
         return Result(s, clock.Elapsed.TotalSeconds, tokens, positions) with { FirstLoss = firstLoss, LastLoss = lastLoss };

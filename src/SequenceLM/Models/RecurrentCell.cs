@@ -35,4 +35,41 @@ internal static class RecurrentCell
             }
         }
     }
+
+    /// <summary>
+    /// The same step on one row in C# (generation on the CPU): gi = W_ih x + b_ih and gh = W_hh h + b_hh, [gates x H];
+    /// h and c [H] are updated in place. gi is overwritten.
+    /// </summary>
+    public static void Step(ModelFamily family, Span<float> gi, ReadOnlySpan<float> gh, Span<float> h, Span<float> c)
+    {
+        int n = h.Length;
+        switch (family)
+        {
+            case ModelFamily.RnnTanh:
+                for (int j = 0; j < n; j++) h[j] = MathF.Tanh(gi[j] + gh[j]);
+                return;
+            case ModelFamily.RnnRelu:
+                for (int j = 0; j < n; j++) h[j] = MathF.Max(0f, gi[j] + gh[j]);
+                return;
+            case ModelFamily.Gru: // r, z, n
+                for (int j = 0; j < n; j++)
+                {
+                    float r = Sigmoid(gi[j] + gh[j]);
+                    float z = Sigmoid(gi[n + j] + gh[n + j]);
+                    float candidate = MathF.Tanh(gi[2 * n + j] + r * gh[2 * n + j]);
+                    h[j] = candidate + z * (h[j] - candidate);
+                }
+                return;
+            default: // i, f, g, o
+                for (int j = 0; j < n; j++)
+                {
+                    float cell = Sigmoid(gi[n + j] + gh[n + j]) * c[j] + Sigmoid(gi[j] + gh[j]) * MathF.Tanh(gi[2 * n + j] + gh[2 * n + j]);
+                    c[j] = cell;
+                    h[j] = Sigmoid(gi[3 * n + j] + gh[3 * n + j]) * MathF.Tanh(cell);
+                }
+                return;
+        }
+    }
+
+    private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 }
