@@ -8,8 +8,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 project="$root/benchmarks/SequenceLM.Benchmarks/SequenceLM.Benchmarks.csproj"
-out="$root/artifacts/benchmarks/bin"
+out="$root/benchmarks/SequenceLM.Benchmarks/bin/Release/net10.0"
+# Built with the solution's own settings (no -o): after the solution build this is a no-op. A build with other global
+# properties recompiles the library into its obj/, and while tests run from bin/ folders that must never happen.
 if [[ "${SEQUENCELM_BENCH_NO_BUILD:-0}" != 1 || ! -f "$out/SequenceLM.Benchmarks.dll" ]]; then
-  dotnet build "$project" -c Release -o "$out" -nologo -v quiet -clp:ErrorsOnly >&2
+  dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 fi
 exec dotnet "$out/SequenceLM.Benchmarks.dll" "$@"

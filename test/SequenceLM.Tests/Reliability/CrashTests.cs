@@ -51,9 +51,13 @@ public sealed class CrashTests(ITestOutputHelper output) : TestBase(output)
                 }
                 if (line.StartsWith(prefix, StringComparison.Ordinal)) return line;
             }
+            // A child whose output has ended is exiting: wait for it, which also drains its standard error.
+            if (Lines.IsCompleted && Process.WaitForExit(10_000)) Process.WaitForExit(); // the second waits for stderr to end
             string seen;
             lock (All) seen = string.Join("\n", All.TakeLast(20));
-            string exit = Process.HasExited ? $"exited with code {Process.ExitCode}" : "still running";
+            string exit = !Process.HasExited ? "still running"
+                : Process.ExitCode > 128 ? $"killed by signal {Process.ExitCode - 128}"
+                : $"exited with code {Process.ExitCode}";
             throw new TimeoutException($"The child did not print '{prefix}...' ({exit}). Its last output:\n{seen}");
         }
 
