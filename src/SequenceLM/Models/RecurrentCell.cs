@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SequenceLM.Models;
@@ -56,20 +57,28 @@ internal static class RecurrentCell
         switch (family)
         {
             case ModelFamily.RnnTanh:
-                for (int j = 0; j < n; j++) h[j] = gi[j] = MathF.Tanh(gi[j] + gh[j]);
+                TensorPrimitives.Add(gi[..n], gh[..n], gi[..n]);
+                TensorPrimitives.Tanh(gi[..n], gi[..n]);
+                gi[..n].CopyTo(h);
                 return;
             case ModelFamily.RnnRelu:
-                for (int j = 0; j < n; j++) h[j] = gi[j] = MathF.Max(0f, gi[j] + gh[j]);
+                TensorPrimitives.Add(gi[..n], gh[..n], gi[..n]);
+                TensorPrimitives.Max(gi[..n], 0f, gi[..n]);
+                gi[..n].CopyTo(h);
                 return;
             case ModelFamily.Gru: // r, z, n
-                for (int j = 0; j < n; j++)
-                {
-                    float r = gi[j] = Sigmoid(gi[j] + gh[j]);
-                    float z = gi[n + j] = Sigmoid(gi[n + j] + gh[n + j]);
-                    float candidate = gi[2 * n + j] = MathF.Tanh(gi[2 * n + j] + r * gh[2 * n + j]);
-                    h[j] = candidate + z * (h[j] - candidate);
-                }
+            {
+                Span<float> r = gi[..n], z = gi.Slice(n, n), candidate = gi.Slice(2 * n, n);
+                TensorPrimitives.Add(r, gh[..n], r);
+                TensorPrimitives.Sigmoid(r, r);
+                TensorPrimitives.Add(z, gh.Slice(n, n), z);
+                TensorPrimitives.Sigmoid(z, z);
+                TensorPrimitives.MultiplyAdd(r, gh.Slice(2 * n, n), candidate, candidate);
+                TensorPrimitives.Tanh(candidate, candidate);
+                TensorPrimitives.Subtract(h, candidate, h);
+                TensorPrimitives.MultiplyAdd(h, z, candidate, h); // h' = n + z (h - n) = (1 - z) n + z h
                 return;
+            }
             default: // i, f, g, o
                 for (int j = 0; j < n; j++)
                 {
