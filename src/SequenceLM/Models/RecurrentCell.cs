@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SequenceLM.Models;
@@ -6,6 +7,15 @@ namespace Microsoft.ML.SequenceLM.Models;
 internal static class RecurrentCell
 {
     public readonly record struct Weights(Tensor WeightIh, Tensor WeightHh, Tensor BiasIh, Tensor BiasHh);
+
+    /// <summary>w_ih, w_hh, b_ih, b_hh of each layer of an nn.RNN / GRU / LSTM module, by their names.</summary>
+    public static IReadOnlyList<Weights> Layers(nn.Module rnn)
+    {
+        var byName = rnn.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        return Enumerable.Range(0, byName.Count / 4)
+            .Select(l => new Weights(byName[$"weight_ih_l{l}"], byName[$"weight_hh_l{l}"], byName[$"bias_ih_l{l}"], byName[$"bias_hh_l{l}"]))
+            .ToArray();
+    }
 
     /// <summary>x [B, in], h and c [B, H] (c is used by LSTMs only) -> the next h and c.</summary>
     public static (Tensor H, Tensor C) Step(ModelFamily family, Tensor x, Tensor h, Tensor c, Weights w)
@@ -37,8 +47,9 @@ internal static class RecurrentCell
     }
 
     /// <summary>
-    /// The same step on one row in C# (generation on the CPU): gi = W_ih x + b_ih and gh = W_hh h + b_hh, [gates x H];
-    /// h and c [H] are updated in place. gi is overwritten.
+    /// The same step on one row in C# (generation and the fused layers on the CPU): gi = W_ih x + b_ih and
+    /// gh = W_hh h + b_hh, [gates x H]; h and c [H] are updated in place. gi receives the activated gates that
+    /// <see cref="StepBackward"/> needs: r, z, n for GRUs, the new h for RNNs (LSTMs leave it as it was).
     /// </summary>
     public static void Step(ModelFamily family, Span<float> gi, ReadOnlySpan<float> gh, Span<float> h, Span<float> c)
     {
@@ -46,20 +57,28 @@ internal static class RecurrentCell
         switch (family)
         {
             case ModelFamily.RnnTanh:
-                for (int j = 0; j < n; j++) h[j] = MathF.Tanh(gi[j] + gh[j]);
+                TensorPrimitives.Add(gi[..n], gh[..n], gi[..n]);
+                TensorPrimitives.Tanh(gi[..n], gi[..n]);
+                gi[..n].CopyTo(h);
                 return;
             case ModelFamily.RnnRelu:
-                for (int j = 0; j < n; j++) h[j] = MathF.Max(0f, gi[j] + gh[j]);
+                TensorPrimitives.Add(gi[..n], gh[..n], gi[..n]);
+                TensorPrimitives.Max(gi[..n], 0f, gi[..n]);
+                gi[..n].CopyTo(h);
                 return;
             case ModelFamily.Gru: // r, z, n
-                for (int j = 0; j < n; j++)
-                {
-                    float r = Sigmoid(gi[j] + gh[j]);
-                    float z = Sigmoid(gi[n + j] + gh[n + j]);
-                    float candidate = MathF.Tanh(gi[2 * n + j] + r * gh[2 * n + j]);
-                    h[j] = candidate + z * (h[j] - candidate);
-                }
+            {
+                Span<float> r = gi[..n], z = gi.Slice(n, n), candidate = gi.Slice(2 * n, n);
+                TensorPrimitives.Add(r, gh[..n], r);
+                TensorPrimitives.Sigmoid(r, r);
+                TensorPrimitives.Add(z, gh.Slice(n, n), z);
+                TensorPrimitives.Sigmoid(z, z);
+                TensorPrimitives.MultiplyAdd(r, gh.Slice(2 * n, n), candidate, candidate);
+                TensorPrimitives.Tanh(candidate, candidate);
+                TensorPrimitives.Subtract(h, candidate, h);
+                TensorPrimitives.MultiplyAdd(h, z, candidate, h); // h' = n + z (h - n) = (1 - z) n + z h
                 return;
+            }
             default: // i, f, g, o
                 for (int j = 0; j < n; j++)
                 {
@@ -68,6 +87,42 @@ internal static class RecurrentCell
                     h[j] = Sigmoid(gi[3 * n + j] + gh[3 * n + j]) * MathF.Tanh(cell);
                 }
                 return;
+        }
+    }
+
+    /// <summary>
+    /// The derivative of the span <see cref="Step"/> of a GRU or RNN: from dL/dh' (<paramref name="dh"/>, [H]), the
+    /// activated gates the step left in gi, gh and the previous h, writes dL/dgi and dL/dgh ([gates x H]) and puts
+    /// the part of dL/dh that does not go through W_hh into <paramref name="dh"/>.
+    /// </summary>
+    public static void StepBackward(ModelFamily family, ReadOnlySpan<float> gates, ReadOnlySpan<float> gh, ReadOnlySpan<float> hPrevious,
+        Span<float> dh, Span<float> dgi, Span<float> dgh)
+    {
+        int n = dh.Length;
+        switch (family)
+        {
+            case ModelFamily.RnnTanh:
+                for (int j = 0; j < n; j++) { dgi[j] = dgh[j] = dh[j] * (1f - gates[j] * gates[j]); dh[j] = 0f; }
+                return;
+            case ModelFamily.RnnRelu:
+                for (int j = 0; j < n; j++) { dgi[j] = dgh[j] = gates[j] > 0f ? dh[j] : 0f; dh[j] = 0f; }
+                return;
+            case ModelFamily.Gru: // h' = n + z (h - n), n = tanh(gi_n + r gh_n)
+                for (int j = 0; j < n; j++)
+                {
+                    float r = gates[j], z = gates[n + j], candidate = gates[2 * n + j], g = dh[j];
+                    float dCandidate = g * (1f - z) * (1f - candidate * candidate);
+                    float dr = dCandidate * gh[2 * n + j] * r * (1f - r);
+                    float dz = g * (hPrevious[j] - candidate) * z * (1f - z);
+                    dgi[j] = dgh[j] = dr;
+                    dgi[n + j] = dgh[n + j] = dz;
+                    dgi[2 * n + j] = dCandidate;
+                    dgh[2 * n + j] = dCandidate * r;
+                    dh[j] = g * z;
+                }
+                return;
+            default:
+                throw new NotSupportedException("LSTMs run as nn.LSTM (oneDNN's fused kernels), not as fused C# layers");
         }
     }
 

@@ -17,12 +17,14 @@ internal sealed class RecurrentLanguageModel : LanguageModel
     private readonly OutputHead head;
 
     private readonly ModelFamily _family;
-    private readonly long _vocab;
+    private readonly long _vocab, _hidden;
+    private readonly double _between;
 
     public RecurrentLanguageModel(in ModelSettings c) : base("recurrent", c)
     {
         _family = c.ModelFamily;
         _vocab = c.VocabSize;
+        _hidden = c.HiddenSize;
         bool tied = c.TieWeights != 0;
         long input = c.EmbeddingSize > 0 ? c.EmbeddingSize : c.VocabSize;
         if (c.EmbeddingSize > 0)
@@ -35,7 +37,7 @@ internal sealed class RecurrentLanguageModel : LanguageModel
                     nn.init.uniform_(embedding.weight!, -0.1, 0.1);
         }
         // Dropout between layers only exists with more than one layer (PyTorch warns otherwise).
-        double between = c.NumLayers > 1 ? c.Dropout : 0.0;
+        double between = _between = c.NumLayers > 1 ? c.Dropout : 0.0;
         rnn = _family switch
         {
             ModelFamily.RnnTanh => nn.RNN(input, c.HiddenSize, c.NumLayers, nn.NonLinearities.Tanh, batchFirst: true, dropout: between),
@@ -70,6 +72,11 @@ internal sealed class RecurrentLanguageModel : LanguageModel
 
     private (Tensor Output, RecurrentState State) Recur(Tensor x, RecurrentState? state)
     {
+        if (FusedRecurrence.Runs(_family, x, _hidden))
+        {
+            var (fused, final) = FusedRecurrence.Layers(_family, x, state?.H, LayerWeights(), _between, rnn.training);
+            return (fused, new RecurrentState(final, null));
+        }
         switch (rnn)
         {
             case LSTM lstm:
@@ -107,14 +114,7 @@ internal sealed class RecurrentLanguageModel : LanguageModel
         return (Logits(x), next);
     }
 
-    /// <summary>w_ih, w_hh, b_ih, b_hh of each layer, by their nn.RNN / GRU / LSTM names.</summary>
-    private IReadOnlyList<RecurrentCell.Weights> LayerWeights()
-    {
-        var byName = rnn.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
-        return Enumerable.Range(0, byName.Count / 4)
-            .Select(l => new RecurrentCell.Weights(byName[$"weight_ih_l{l}"], byName[$"weight_hh_l{l}"], byName[$"bias_ih_l{l}"], byName[$"bias_hh_l{l}"]))
-            .ToArray();
-    }
+    private IReadOnlyList<RecurrentCell.Weights> LayerWeights() => RecurrentCell.Layers(rnn);
 
     /// <summary>
     /// The top layer's hidden state after each step, [B, H] each, computed one step at a time with the cells'

@@ -36,6 +36,54 @@ internal static unsafe class VectorMath
         }
     }
 
+    /// <summary>
+    /// y[b] = x[b] W (+ y[b] when <paramref name="accumulate"/>, else + bias) for x [batch, k], W [k, n] and
+    /// y [batch, n], row-major: each output row is built in registers, 4 vectors at a time, from the rows of W
+    /// (the recurrent products of the fused layers: small k and n, so W stays in cache).
+    /// </summary>
+    public static void MatMul(float* x, int batch, int k, float* w, int n, float* bias, float* y, bool accumulate)
+    {
+        int width = Vector<float>.Count;
+        for (int b = 0; b < batch; b++)
+        {
+            float* xRow = x + (long)b * k, yRow = y + (long)b * n;
+            int j = 0;
+            for (; j <= n - 4 * width; j += 4 * width)
+            {
+                Vector<float> a0 = Start(yRow, bias, j, accumulate), a1 = Start(yRow, bias, j + width, accumulate),
+                    a2 = Start(yRow, bias, j + 2 * width, accumulate), a3 = Start(yRow, bias, j + 3 * width, accumulate);
+                for (int i = 0; i < k; i++)
+                {
+                    var xi = new Vector<float>(xRow[i]);
+                    float* wRow = w + (long)i * n + j;
+                    a0 = Vector.FusedMultiplyAdd(xi, Vector.Load(wRow), a0);
+                    a1 = Vector.FusedMultiplyAdd(xi, Vector.Load(wRow + width), a1);
+                    a2 = Vector.FusedMultiplyAdd(xi, Vector.Load(wRow + 2 * width), a2);
+                    a3 = Vector.FusedMultiplyAdd(xi, Vector.Load(wRow + 3 * width), a3);
+                }
+                a0.Store(yRow + j);
+                a1.Store(yRow + j + width);
+                a2.Store(yRow + j + 2 * width);
+                a3.Store(yRow + j + 3 * width);
+            }
+            for (; j <= n - width; j += width)
+            {
+                var a = Start(yRow, bias, j, accumulate);
+                for (int i = 0; i < k; i++) a = Vector.FusedMultiplyAdd(new Vector<float>(xRow[i]), Vector.Load(w + (long)i * n + j), a);
+                a.Store(yRow + j);
+            }
+            for (; j < n; j++)
+            {
+                float a = accumulate ? yRow[j] : bias == null ? 0f : bias[j];
+                for (int i = 0; i < k; i++) a += xRow[i] * w[(long)i * n + j];
+                yRow[j] = a;
+            }
+        }
+    }
+
+    private static Vector<float> Start(float* y, float* bias, int column, bool accumulate) =>
+        accumulate ? Vector.Load(y + column) : bias == null ? Vector<float>.Zero : Vector.Load(bias + column);
+
     /// <summary>LayerNorm over n values (eps 1e-5, as torch.nn.LayerNorm's default) into y.</summary>
     public static void LayerNorm(float* x, float* weight, float* bias, int n, float* y)
     {
