@@ -13,8 +13,8 @@ namespace Microsoft.ML.SequenceLM.Generation;
 /// cache is rebuilt from them (every token is sampled with at least 3/4 of the context before it, from a window that
 /// starts at position 0, as in training). Rows of different lengths re-read each row's window every step instead,
 /// until they reach the context. Fixed-context models (bigram, MLP, WaveNet) re-read the last ContextLength tokens of
-/// each row every step: their window is a handful of tokens. A session keeps its model alive (the engine may be disposed first); use one session
-/// from one thread at a time; sessions on one model may run in parallel.
+/// each row every step: their window is a handful of tokens. A session keeps its model alive (the engine may be
+/// disposed first); use one session from one thread at a time; sessions on one model may run in parallel.
 /// </summary>
 internal sealed class GenerationSession : IDisposable
 {
