@@ -192,6 +192,7 @@ class BigramModel(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.table = nn.Embedding(c["vocab_size"], c["vocab_size"])
+        nn.init.zeros_(self.table.weight)  # uniform predictions at the start, as makemore's Bigram
 
     def forward(self, tokens):
         return self.table(tokens)
@@ -206,6 +207,10 @@ class EmbeddedContextModel(nn.Module):
         self.wte = nn.Embedding(c["vocab_size"], c["embedding_size"])
         self.dropout = nn.Dropout(c["dropout"])
         self.head = Head(c["hidden_size"], c["vocab_size"], False)
+        nn.init.kaiming_uniform_(self.head.weight, math.sqrt(5))  # nn.Linear's initialisation, scaled by 0.1 (makemore)
+        nn.init.uniform_(self.head.bias, -1 / math.sqrt(c["hidden_size"]), 1 / math.sqrt(c["hidden_size"]))
+        with torch.no_grad():
+            self.head.weight.mul_(0.1)
 
     def forward(self, tokens):
         return self.head(self.dropout(self.hidden_vectors(context_windows(self.wte(tokens), self.context))), None)
