@@ -2,7 +2,8 @@
 """PyTorch reference for the quality runs: the same data preparation, models and training loops as
 quality/SequenceLM.Quality, in plain PyTorch (word_language_model / makemore / char-rnn style).
 
-Usage: /usr/bin/python3 quality/reference.py <anna|names-gru|names-rnn|ptb-gru|ptb-transformer> --data DIR
+Usage: /usr/bin/python3 quality/reference.py <anna|names-FAMILY|ptb-gru|ptb-transformer> --data DIR
+       (FAMILY: bigram, mlp, wavenet, rnn, gru, lstm, transformer)
        [--seconds N] [--steps N] [--threads N]
 Prints one JSON line like the C# side.
 """
@@ -20,7 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "test", "python"))
-from verify_against_pytorch import TransformerModel  # the same Transformer as ours, names included
+from verify_against_pytorch import BigramModel, MlpModel, TransformerModel, WaveNetModel  # the same modules as ours, names included
 
 
 class RecurrentLM(nn.Module):
@@ -40,6 +41,33 @@ class RecurrentLM(nn.Module):
         x = self.dropout(self.embedding(tokens)) if self.embedding is not None else F.one_hot(tokens, self.vocab).float()
         output, state = self.rnn(x, state)
         return self.head(self.dropout(output)), state
+
+
+class Stateless(nn.Module):
+    """A model without recurrent state behind RecurrentLM's (logits, state) interface."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, tokens, state=None):
+        return self.model(tokens), None
+
+
+def names_model(family, vocab):
+    """makemore-size: embedding 64, hidden 64 (MLP: context 3; WaveNet: context 8, three levels; Transformer: 2x4 heads)."""
+    config = {"vocab_size": vocab, "embedding_size": 64, "hidden_size": 64, "dropout": 0.0, "num_layers": 1}
+    if family in ("rnn", "gru", "lstm"):
+        return RecurrentLM(family, vocab, 64, 64, 1, 0.0)
+    if family == "bigram":
+        return Stateless(BigramModel(config))
+    if family == "mlp":
+        return Stateless(MlpModel(dict(config, context_length=3)))
+    if family == "wavenet":
+        return Stateless(WaveNetModel(dict(config, context_length=8, num_layers=3)))
+    model = TransformerModel(dict(config, context_length=32, ffn_size=0, positional=0, num_heads=4, num_layers=2, tie_weights=1))
+    init_transformer(model, 2)
+    return Stateless(model)
 
 
 def detach(state):
@@ -158,7 +186,7 @@ def names(args, family):
         model.train()
         return total / count
 
-    model = RecurrentLM(family, vocab, 64, 64, 1, 0.0)
+    model = names_model(family, vocab)
     optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=0.01)
     start, step, curve, order = time.time(), 0, [], list(range(len(train)))
     rng = random.Random(1)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a quality task with our library and with the PyTorch reference AT THE SAME TIME, one core and one thread each
 # (taskset), so both see the same machine, for the same wall-clock budget (or step count), and prints both JSON lines.
-# Usage: bash quality/run.sh <anna|names-gru|names-rnn|ptb-gru|ptb-transformer> [--seconds N] [--steps N]
+# Usage: bash quality/run.sh <anna|names-FAMILY|ptb-gru|ptb-transformer> [--seconds N] [--steps N]
+# (FAMILY: bigram, mlp, wavenet, rnn, gru, lstm, transformer)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 task="$1"; shift

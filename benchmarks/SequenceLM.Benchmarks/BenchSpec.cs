@@ -11,16 +11,16 @@ public sealed record BenchSpec
 {
     public string Name { get; init; } = "";
     public string Task { get; init; } = "train";        // train | generate | peak
-    public string Family { get; init; } = "gru";        // rnn_tanh | gru | lstm | transformer
+    public string Family { get; init; } = "gru";        // bigram | mlp | wavenet | rnn_tanh | gru | lstm | transformer
     public string Corpus { get; init; } = "";           // file in shared/data
     public string Tokens { get; init; } = "chars";      // chars | words | lines
     public bool Sequential { get; init; } = true;       // consecutive windows, recurrent state carried (truncated BPTT)
     public long Vocab { get; init; }                    // filled in by data preparation
-    public int Layers { get; init; } = 1;
+    public int Layers { get; init; } = 1;               // mlp: hidden layers; wavenet: log2(Context) levels
     public long Embedding { get; init; }                // recurrent: 0 = one-hot input
     public long Hidden { get; init; }
     public int Heads { get; init; }
-    public long Context { get; init; }
+    public long Context { get; init; }                  // transformer: longest window; bigram (1), mlp, wavenet: tokens seen
     public float Dropout { get; init; }
     public bool Tie { get; init; }
     public long IgnoreIndex { get; init; } = -1;        // padding id of per-line batches (-1: none)
@@ -54,6 +54,17 @@ public sealed record BenchSpec
             // qkv 6C^2 + proj 2C^2 + fc 8C^2 + proj 8C^2, plus scores and weighted sum over the context (4 T C)
             double t = Task == "generate" ? Context : Math.Min(Sequence, Context);
             return Layers * (24 * h * h + 4 * t * h) + 2 * h * v;
+        }
+        switch (Family)
+        {
+            case "bigram":
+                return 0; // a table lookup: no product
+            case "mlp":
+                return 2 * (Context * Embedding * h + (Layers - 1) * h * h) + 2 * h * v;
+            case "wavenet": // level i fuses Context / 2^(i+1) pairs of width 2 x (E, then H)
+                double fused = 0;
+                for (int l = 0; l < Layers; l++) fused += (Context >> (l + 1)) * 2 * (l == 0 ? Embedding : h) * h * 2;
+                return fused + 2 * h * v;
         }
         int gates = Family switch { "lstm" => 4, "gru" => 3, _ => 1 };
         double input = Embedding > 0 ? Embedding : v; // one-hot input is multiplied as a dense matrix

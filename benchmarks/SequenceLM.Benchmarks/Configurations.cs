@@ -39,18 +39,25 @@ public static class Configurations
         Ptb with { Name = "ptb-transformer-2x256", Family = "transformer", Heads = 4, Context = 35 },
         Names with { Name = "names-rnn-64 (per-line)", Family = "rnn_tanh" },
         Names with { Name = "names-gru-64 (per-line)", Family = "gru" },
+        Names with { Name = "names-bigram (per-line)", Family = "bigram", Embedding = 0, Hidden = 0, Context = 1 },
+        Names with { Name = "names-mlp-64 (per-line)", Family = "mlp", Context = 3 },
+        Names with { Name = "names-wavenet-64 (per-line)", Family = "wavenet", Context = 8, Layers = 3 },
         NanoGpt with { Name = "nanogpt-cpu 4x128 (chars)" },
         CharLstm with { Name = "generate char-lstm-2x512 b1", Task = "generate", Batch = 1, GenerateTokens = 500, Warmup = 1, Steps = 3, Target = "gen-b1" },
         CharLstm with { Name = "generate char-lstm-2x512 b32", Task = "generate", Batch = 32, GenerateTokens = 500, Warmup = 1, Steps = 1, Target = "gen-batch" },
         NanoGpt with { Name = "generate nanogpt-cpu b1", Task = "generate", Batch = 1, GenerateTokens = 500, Warmup = 1, Steps = 3, Target = "gen-b1" },
         NanoGpt with { Name = "generate nanogpt-cpu b32", Task = "generate", Batch = 32, GenerateTokens = 500, Warmup = 1, Steps = 1, Target = "gen-batch" },
         Names with { Name = "generate names-gru-64 b1", Family = "gru", Task = "generate", Batch = 1, GenerateTokens = 500, Warmup = 1, Steps = 3, Target = "gen-b1" },
+        Names with { Name = "generate names-bigram b1", Family = "bigram", Embedding = 0, Hidden = 0, Context = 1, Task = "generate", Batch = 1, GenerateTokens = 500, Warmup = 1, Steps = 3, Target = "gen-b1" },
+        Names with { Name = "generate names-mlp-64 b1", Family = "mlp", Context = 3, Task = "generate", Batch = 1, GenerateTokens = 500, Warmup = 1, Steps = 3, Target = "gen-b1" },
+        Names with { Name = "generate names-wavenet-64 b1", Family = "wavenet", Context = 8, Layers = 3, Task = "generate", Batch = 1, GenerateTokens = 500, Warmup = 1, Steps = 3, Target = "gen-b1" },
     ];
 
-    /// <summary>Tiny versions of a training, a recurrent generation and a transformer configuration: seconds, for CI.</summary>
+    /// <summary>Tiny versions of a training (recurrent and WaveNet), a recurrent generation and a transformer configuration: seconds, for CI.</summary>
     public static IReadOnlyList<BenchSpec> Quick() =>
     [
         Names with { Name = "quick names-gru-16 (per-line)", Family = "gru", Embedding = 16, Hidden = 16, Batch = 4, Warmup = 1, Steps = 3 },
+        Names with { Name = "quick names-wavenet-16 (per-line)", Family = "wavenet", Context = 4, Layers = 2, Embedding = 16, Hidden = 16, Batch = 4, Warmup = 1, Steps = 3 },
         NanoGpt with { Name = "quick transformer 1x32", Layers = 1, Heads = 2, Hidden = 32, Context = 16, Sequence = 16, Batch = 4, Warmup = 1, Steps = 3 },
         CharLstm with { Name = "quick generate lstm-1x32 b1", Task = "generate", Layers = 1, Hidden = 32, Batch = 1, GenerateTokens = 20, Warmup = 1, Steps = 1, Target = "gen-b1" },
         NanoGpt with { Name = "quick generate transformer-1x32 b1", Task = "generate", Layers = 1, Heads = 2, Hidden = 32, Context = 16, Batch = 1, GenerateTokens = 20, Warmup = 1, Steps = 1, Target = "gen-b1" },

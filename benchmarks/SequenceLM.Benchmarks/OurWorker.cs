@@ -30,6 +30,9 @@ public static class OurWorker
             "gru" => ModelFamily.Gru,
             "lstm" => ModelFamily.Lstm,
             "transformer" => ModelFamily.Transformer,
+            "bigram" => ModelFamily.Bigram,
+            "mlp" => ModelFamily.Mlp,
+            "wavenet" => ModelFamily.WaveNet,
             _ => throw new ArgumentException($"unknown family {s.Family}"),
         };
         var config = new ModelSettings
@@ -38,7 +41,7 @@ public static class OurWorker
             NumLayers = s.Layers,
             VocabSize = s.Vocab,
             EmbeddingSize = s.Embedding,
-            HiddenSize = s.Hidden,
+            HiddenSize = family == ModelFamily.Bigram ? s.Vocab : s.Hidden,
             NumHeads = s.Heads,
             Positional = 0,
             ContextLength = s.Context,

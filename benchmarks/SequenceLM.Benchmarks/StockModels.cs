@@ -153,3 +153,72 @@ internal sealed class StockBlock : nn.Module<Tensor, Tensor>
         return x + drop.forward(mlp_proj.forward(F.gelu(fc.forward(ln2.forward(x)))));
     }
 }
+
+/// <summary>
+/// makemore's fixed-context models written with stock modules: the bigram table (an nn.Embedding of V x V), the MLP
+/// (embeddings of the last Context tokens concatenated, Linear + Tanh layers, Linear head) and the WaveNet
+/// (FlattenConsecutive(2) -> Linear without bias -> nn.BatchNorm1d -> Tanh per level). Every position of a [B, T]
+/// batch is predicted from its window (unfold over the left-padded embeddings).
+/// </summary>
+internal sealed class StockFixedContextModel : nn.Module<Tensor, Tensor>
+{
+    private readonly Embedding wte;
+    private readonly ModuleList<Linear> layers;
+    private readonly ModuleList<BatchNorm1d> norms;
+    private readonly Linear? head;
+    private readonly bool _wavenet;
+
+    public StockFixedContextModel(BenchSpec s) : base("fixed_context")
+    {
+        Context = s.Context;
+        _wavenet = s.Family == "wavenet";
+        bool bigram = s.Family == "bigram";
+        wte = nn.Embedding(s.Vocab, bigram ? s.Vocab : s.Embedding);
+        var linear = new List<Linear>();
+        var batchNorms = new List<BatchNorm1d>();
+        for (int l = 0; !bigram && l < s.Layers; l++)
+        {
+            if (_wavenet)
+            {
+                linear.Add(nn.Linear(2 * (l == 0 ? s.Embedding : s.Hidden), s.Hidden, hasBias: false));
+                batchNorms.Add(nn.BatchNorm1d(s.Hidden));
+            }
+            else
+            {
+                linear.Add(nn.Linear(l == 0 ? s.Context * s.Embedding : s.Hidden, s.Hidden));
+            }
+        }
+        layers = new ModuleList<Linear>(linear.ToArray());
+        norms = new ModuleList<BatchNorm1d>(batchNorms.ToArray());
+        if (!bigram) head = nn.Linear(s.Hidden, s.Vocab);
+        RegisterComponents();
+    }
+
+    public long Context { get; }
+
+    public override Tensor forward(Tensor idx)
+    {
+        var e = wte.forward(idx);
+        if (head is null) return e;
+        long B = idx.size(0), T = idx.size(1);
+        var windows = F.pad(e, [0, 0, Context - 1, 0]).unfold(1, Context, 1).permute(0, 1, 3, 2); // [B, T, Context, E]
+        Tensor x;
+        if (_wavenet)
+        {
+            x = windows.reshape(B * T, Context, -1);
+            for (int l = 0; l < layers.Count; l++)
+            {
+                long n = x.size(0), pairs = x.size(1) / 2;
+                var fused = layers[l].forward(x.reshape(n, pairs, -1));
+                x = torch.tanh(norms[l].forward(fused.reshape(n * pairs, -1)).reshape(n, pairs, -1));
+            }
+            x = x.reshape(B, T, -1);
+        }
+        else
+        {
+            x = windows.reshape(B, T, -1);
+            foreach (var layer in layers) x = torch.tanh(layer.forward(x));
+        }
+        return head.forward(x);
+    }
+}

@@ -23,7 +23,12 @@ public static class StockWorker
     private static nn.Module<Tensor, Tensor> CreateModel(BenchSpec s)
     {
         torch.manual_seed((long)s.Seed);
-        return s.Family == "transformer" ? new StockGpt(s) : new StockRecurrentModel(s);
+        return s.Family switch
+        {
+            "transformer" => new StockGpt(s),
+            "bigram" or "mlp" or "wavenet" => new StockFixedContextModel(s),
+            _ => new StockRecurrentModel(s),
+        };
     }
 
     private static BenchResult Train(BenchSpec s)
@@ -70,7 +75,12 @@ public static class StockWorker
         var prompts = tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
         var model = CreateModel(s);
         model.eval();
-        Func<int, Tensor> run = model is StockRecurrentModel r ? n => GenerateRecurrent(r, prompts, n) : n => GenerateTransformer((StockGpt)model, prompts, n);
+        Func<int, Tensor> run = model switch
+        {
+            StockRecurrentModel r => n => GenerateRecurrent(r, prompts, n),
+            StockGpt g => n => GenerateWindowed(g, g.Context, prompts, n),
+            _ => n => GenerateWindowed(model, ((StockFixedContextModel)model).Context, prompts, n),
+        };
         for (int i = 0; i < s.Warmup; i++) run(Math.Min(s.GenerateTokens, 50)).Dispose();
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < s.Steps; i++) run(s.GenerateTokens).Dispose();
@@ -100,15 +110,16 @@ public static class StockWorker
         return cat(generated, 1).MoveToOuterDisposeScope();
     }
 
-    // nanoGPT's generate: crop to the context, forward, sample from the last position (no key/value cache).
-    private static Tensor GenerateTransformer(StockGpt model, Tensor idx, int count)
+    // nanoGPT's generate (also makemore's for its fixed-context models): crop to the context, forward, sample from the
+    // last position (no key/value cache).
+    private static Tensor GenerateWindowed(nn.Module<Tensor, Tensor> model, long context, Tensor idx, int count)
     {
         using var _ = no_grad();
         using var outer = torch.NewDisposeScope();
         for (int i = 0; i < count; i++)
         {
             using var step = torch.NewDisposeScope();
-            var window = idx.size(1) <= model.Context ? idx : idx.narrow(1, idx.size(1) - model.Context, model.Context);
+            var window = idx.size(1) <= context ? idx : idx.narrow(1, idx.size(1) - context, context);
             var logits = model.forward(window).select(1, -1);
             var probs = F.softmax(logits / 1.0, -1);
             idx = cat([idx, multinomial(probs, 1)], 1).MoveToOuterDisposeScope();

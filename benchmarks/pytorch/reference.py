@@ -20,6 +20,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "test", "python"))
+from verify_against_pytorch import BigramModel, MlpModel, WaveNetModel  # makemore's models, as test/python checks ours
+
 
 class RNNModel(nn.Module):
     def __init__(self, family, vocab, embedding, hidden, layers, dropout, tie):
@@ -117,7 +120,27 @@ class GPT(nn.Module):
         return self.head(x[:, [-1], :] if last_only else x)
 
 
+class FixedContext(nn.Module):
+    """makemore's bigram / MLP / WaveNet behind nanoGPT's generate interface (context, last_only)."""
+
+    def __init__(self, s):
+        super().__init__()
+        self.context = s["context"]
+        config = dict(vocab_size=s["vocab"], embedding_size=s["embedding"], hidden_size=s["hidden"], num_layers=s["layers"],
+                      context_length=s["context"], dropout=s["dropout"])
+        self.model = {"bigram": BigramModel, "mlp": MlpModel, "wavenet": WaveNetModel}[s["family"]](config)
+
+    def forward(self, idx, last_only=False):
+        logits = self.model(idx)
+        return logits[:, [-1], :] if last_only else logits
+
+
+RECURRENT = ("rnn_tanh", "gru", "lstm")
+
+
 def make_model(s):
+    if s["family"] in ("bigram", "mlp", "wavenet"):
+        return FixedContext(s)
     if s["family"] == "transformer":
         return GPT(s["vocab"], s["hidden"], s["layers"], s["heads"], s["context"], s["dropout"], s["tie"])
     return RNNModel(s["family"], s["vocab"], s["embedding"], s["hidden"], s["layers"], s["dropout"], s["tie"])
@@ -151,7 +174,7 @@ def train(s):
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=s["learning_rate"], betas=(0.9, 0.999), eps=1e-8)
     ignore = s["ignore_index"] if s["ignore_index"] >= 0 else -100
-    recurrent = s["family"] != "transformer"
+    recurrent = s["family"] in RECURRENT
     state = None
     losses = []
     tokens = positions = 0
@@ -194,8 +217,8 @@ def generate_recurrent(model, prompts, count):
 
 
 @torch.no_grad()
-def generate_transformer(model, idx, count):
-    # nanoGPT's generate: crop to the context, forward, sample from the last position (no KV cache).
+def generate_windowed(model, idx, count):
+    # nanoGPT's generate (and makemore's): crop to the context, forward, sample from the last position (no KV cache).
     for _ in range(count):
         idx_cond = idx if idx.size(1) <= model.context else idx[:, -model.context:]
         logits = model(idx_cond, last_only=True)
@@ -211,7 +234,7 @@ def generate(s):
     torch.manual_seed(s["seed"])
     model = make_model(s)
     model.eval()
-    run = generate_transformer if s["family"] == "transformer" else generate_recurrent
+    run = generate_recurrent if s["family"] in RECURRENT else generate_windowed
     for _ in range(s["warmup"]):
         run(model, prompts, min(s["generate_tokens"], 50))
     start = time.perf_counter()

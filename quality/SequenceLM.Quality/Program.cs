@@ -4,7 +4,9 @@ using Microsoft.ML.SequenceLM;
 
 // Quality runs on the field's corpora, our side. quality/run.sh runs this and quality/reference.py (PyTorch) on the
 // same configuration at the same time, one core each, and prints both results.
-// Usage: SequenceLM.Quality <anna|names-gru|names-rnn|ptb-gru|ptb-transformer> --data DIR [--seconds N] [--steps N]
+// Usage: SequenceLM.Quality <anna|names-FAMILY|names-ladder|ptb-gru|ptb-transformer> --data DIR [--seconds N] [--steps N]
+//        [--eval-every N] [--plot FILE.svg]   (FAMILY: bigram, bigram-counts, mlp, wavenet, rnn, gru, lstm, transformer; names-ladder trains
+//                             the seven families one after the other and draws their test-loss curves into --plot)
 string task = args.Length > 0 ? args[0] : throw new ArgumentException("task missing");
 string data = Arg("--data") ?? Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data");
 double seconds = double.Parse(Arg("--seconds") ?? "300");
@@ -16,8 +18,8 @@ var clock = Stopwatch.StartNew();
 var result = task switch
 {
     "anna" => Anna(),
-    "names-gru" => Names(new GruOptions()),
-    "names-rnn" => Names(new RnnOptions()),
+    "names-ladder" => Ladder(),
+    _ when task.StartsWith("names-", StringComparison.Ordinal) => Names(NamesOptions(task["names-".Length..])),
     "ptb-gru" => Ptb(new GruOptions { EmbeddingSize = 256, HiddenSize = 256, NumberOfLayers = 2, Dropout = 0.3f }),
     "ptb-transformer" => Ptb(new TransformerOptions
     {
@@ -44,34 +46,72 @@ Dictionary<string, object> Anna()
     return Summary(model.LastTransformer);
 }
 
-Dictionary<string, object> Names(RecurrentOptions options)
+// makemore-size per-line models: embedding 64, hidden 64 (one layer; WaveNet: three levels over a context of 8,
+// MLP: a context of 3, Transformer: 2 blocks of 4 heads); AdamW 5e-3, batch 32; 10% of the names held out as the test set.
+LanguageModelTrainerOptions NamesOptions(string family) => family switch
 {
-    // makemore-size per-line model: embedding 64, hidden 64, batch 32; 10% of the names held out as the test set.
-    options.EmbeddingSize = 64;
-    options.HiddenSize = 64;
-    options.NumberOfLayers = 1;
+    "bigram" => new BigramOptions(),
+    "bigram-counts" => new BigramOptions { Smoothing = 1 },
+    "mlp" => new MlpOptions { ContextLength = 3, EmbeddingSize = 64, HiddenSize = 64 },
+    "wavenet" => new WaveNetOptions { ContextLength = 8, EmbeddingSize = 64, HiddenSize = 64 },
+    "rnn" => new RnnOptions { EmbeddingSize = 64, HiddenSize = 64, NumberOfLayers = 1 },
+    "gru" => new GruOptions { EmbeddingSize = 64, HiddenSize = 64, NumberOfLayers = 1 },
+    "lstm" => new LstmOptions { EmbeddingSize = 64, HiddenSize = 64, NumberOfLayers = 1 },
+    "transformer" => new TransformerOptions { Width = 64, NumberOfHeads = 4, NumberOfLayers = 2, ContextLength = 32, WeightDecay = 0.01f },
+    _ => throw new ArgumentException($"unknown names family {family}"),
+};
+
+LanguageModelTrainer Trainer(LanguageModelTrainerOptions options) => options switch
+{
+    BigramOptions b => ml.LanguageModels().Trainers.Bigram(b),
+    MlpOptions m => ml.LanguageModels().Trainers.Mlp(m),
+    WaveNetOptions w => ml.LanguageModels().Trainers.WaveNet(w),
+    RnnOptions r => ml.LanguageModels().Trainers.Rnn(r),
+    GruOptions g => ml.LanguageModels().Trainers.Gru(g),
+    LstmOptions l => ml.LanguageModels().Trainers.Lstm(l),
+    TransformerOptions t => ml.LanguageModels().Trainers.Transformer(t),
+    _ => throw new ArgumentException(options.GetType().Name),
+};
+
+Dictionary<string, object> Names(LanguageModelTrainerOptions options, LearningCurves? curves = null, string? name = null)
+{
     options.Dropout = 0f;
     options.BatchSize = 32;
     options.SequenceLength = 32;
     options.WindowMode = WindowMode.PerRow;
     options.Optimizer = OptimizerKind.AdamW;
     options.LearningRate = 5e-3f;
+    options.LearningRateSchedule = LearningRateSchedule.Constant;
     options.WeightDecay = 0.01f;
     options.GradientClipNorm = 5f;
     options.ValidationFraction = 0.1f;
     options.Epochs = 1000;
     options.MaximumSteps = steps ?? 3000;
-    options.EvaluateEveryNSteps = 500;
+    options.EvaluateEveryNSteps = int.Parse(Arg("--eval-every") ?? "500");
     options.KeepBestWeights = false;
     options.Device = "cpu";
     var names = ml.Data.LoadTextDocument(Path.Combine(data, "names.txt"), new TextDocumentOptions { Mode = TextDocumentMode.LinePerRow });
-    var trainer = options is GruOptions g ? ml.LanguageModels().Trainers.Gru(g) : ml.LanguageModels().Trainers.Rnn((RnnOptions)options);
-    using var model = ml.Transforms.TokenizeChars().Append(trainer).Fit(names);
+    using var model = ml.Transforms.TokenizeChars().Append(Trainer(options)).Fit(names);
     var summary = Summary(model.LastTransformer);
     var samples = ml.LanguageModels().CreateGenerator(model).Generate("", 20, new GenerationOptions { MaxTokens = 30, Seed = 1 });
     summary["test_loss"] = model.LastTransformer.History.Records.Last(r => r.ValidationLoss != null).ValidationLoss!;
     summary["samples"] = samples.Select(x => $"{x.Text} ({x.Origin})").ToArray();
+    curves?.Add(name!, model.LastTransformer.History);
     return summary;
+}
+
+Dictionary<string, object> Ladder()
+{
+    var curves = new LearningCurves();
+    var rows = new Dictionary<string, object>();
+    foreach (var family in new[] { "bigram", "mlp", "wavenet", "rnn", "gru", "lstm", "transformer" })
+    {
+        rows[family] = Names(NamesOptions(family), curves, family);
+        Console.Error.WriteLine($"{family}: {JsonSerializer.Serialize(rows[family])}");
+    }
+    if (Arg("--plot") is { } plot)
+        curves.SaveSvg(plot, title: "names.txt: test loss of the seven families at equal steps", trainingLoss: false);
+    return rows;
 }
 
 Dictionary<string, object> Ptb(LanguageModelTrainerOptions options)

@@ -25,7 +25,7 @@ internal static class ModelEvaluation
         {
             throw new CliException(e.Message);
         }
-        int steps = lm.Config.IsRecurrent ? lm.TrainingWindows.SequenceLength : Math.Min(lm.TrainingWindows.SequenceLength, lm.Config.ContextLength);
+        int steps = lm.Config.Family != ModelFamily.Transformer ? lm.TrainingWindows.SequenceLength : Math.Min(lm.TrainingWindows.SequenceLength, lm.Config.ContextLength);
         string method = file.IsPerLine
             ? "one sequence per line, <eos> scored"
             : lm.Config.IsRecurrent

@@ -13,6 +13,7 @@ internal static class OptionNames
         ["NumberOfHeads"] = "--heads",
         ["Width"] = "--width",
         ["ContextLength"] = "--context",
+        ["Smoothing"] = "--smoothing",
         ["Dropout"] = "--dropout",
         ["BatchSize"] = "--batch",
         ["SequenceLength"] = "--seq",

@@ -4,12 +4,13 @@
 Usage: verify_against_pytorch.py FOLDER [FOLDER ...]   (each FOLDER, or each sub-folder of it, holds one case)
 
 A case folder holds:
-  config.json          the slm_model_config fields (family as "rnn_tanh", "rnn_relu", "gru", "lstm", "transformer")
-  weights.safetensors  the parameters under PyTorch names
+  config.json          the slm_model_config fields (family as "rnn_tanh", "rnn_relu", "gru", "lstm", "transformer",
+                       "bigram", "mlp", "wavenet")
+  weights.safetensors  the parameters (and batch norm's running statistics) under PyTorch names
   inputs.json          int lists [B][T];  targets.json likewise
   logits.bin           float32 [B, T, V] from slm_forward_logits
   loss.json            optional: {"first_step_loss", "lr", "optimizer", "clip_norm", ...} of the first training step(s)
-  weights_after.safetensors   optional: the parameters after loss.json's "steps" training steps on the same batch
+  weights_after.safetensors   optional: the state after loss.json's "steps" training steps on the same batch
   hidden_gradient_norms.json  optional (recurrent): LanguageModelEngine.HiddenGradientNorms on the same batch
 
 Prints the maximum relative errors; exits 1 when one is above the tolerance (1e-4).
@@ -182,8 +183,98 @@ class TransformerModel(nn.Module):
         return self.head(self.ln_f(x), self.wte.weight)
 
 
+def context_windows(embedded, context):
+    """[B, T, E] -> [B, T, C, E]: at each position the embeddings of the C tokens ending there, zeros before the start."""
+    return F.pad(embedded, (0, 0, context - 1, 0)).unfold(1, context, 1).permute(0, 1, 3, 2)
+
+
+class BigramModel(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.table = nn.Embedding(c["vocab_size"], c["vocab_size"])
+        nn.init.zeros_(self.table.weight)  # uniform predictions at the start, as makemore's Bigram
+
+    def forward(self, tokens):
+        return self.table(tokens)
+
+
+class EmbeddedContextModel(nn.Module):
+    """wte -> context windows -> the family's hidden vector -> dropout -> head (MLP and WaveNet)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.context = c["context_length"]
+        self.wte = nn.Embedding(c["vocab_size"], c["embedding_size"])
+        self.dropout = nn.Dropout(c["dropout"])
+        self.head = Head(c["hidden_size"], c["vocab_size"], False)
+        nn.init.kaiming_uniform_(self.head.weight, math.sqrt(5))  # nn.Linear's initialisation, scaled by 0.1 (makemore)
+        nn.init.uniform_(self.head.bias, -1 / math.sqrt(c["hidden_size"]), 1 / math.sqrt(c["hidden_size"]))
+        with torch.no_grad():
+            self.head.weight.mul_(0.1)
+
+    def forward(self, tokens):
+        return self.head(self.dropout(self.hidden_vectors(context_windows(self.wte(tokens), self.context))), None)
+
+
+class MlpModel(EmbeddedContextModel):
+    def __init__(self, c):
+        super().__init__(c)
+        width, context = c["hidden_size"], c["context_length"]
+        self.hidden = nn.ModuleList(
+            nn.Linear(context * c["embedding_size"] if i == 0 else width, width) for i in range(c["num_layers"]))
+
+    def hidden_vectors(self, windows):
+        x = windows.flatten(2)
+        for layer in self.hidden:
+            x = torch.tanh(layer(x))
+        return x
+
+
+class BatchNorm(nn.Module):
+    """nn.BatchNorm1d without num_batches_tracked (unused with momentum 0.1)."""
+
+    def __init__(self, features):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(features))
+        self.bias = nn.Parameter(torch.zeros(features))
+        self.register_buffer("running_mean", torch.zeros(features))
+        self.register_buffer("running_var", torch.ones(features))
+
+    def forward(self, x):
+        return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, self.training, 0.1, 1e-5)
+
+
+class WaveNetLevel(nn.Module):
+    """FlattenConsecutive(2) -> linear without bias -> batch norm over all rows and positions -> tanh."""
+
+    def __init__(self, inputs, width):
+        super().__init__()
+        self.fuse = nn.Linear(inputs, width, bias=False)
+        self.norm = BatchNorm(width)
+
+    def forward(self, x):
+        n, pairs = x.shape[0], x.shape[1] // 2
+        x = self.fuse(x.reshape(n, pairs, -1))
+        return torch.tanh(self.norm(x.reshape(n * pairs, -1)).reshape(n, pairs, -1))
+
+
+class WaveNetModel(EmbeddedContextModel):
+    def __init__(self, c):
+        super().__init__(c)
+        embedding, width = c["embedding_size"], c["hidden_size"]
+        self.levels = nn.ModuleList(WaveNetLevel(2 * (embedding if i == 0 else width), width) for i in range(c["num_layers"]))
+
+    def hidden_vectors(self, windows):
+        B, T = windows.shape[:2]
+        x = windows.flatten(0, 1)
+        for level in self.levels:
+            x = level(x)
+        return x.reshape(B, T, -1)
+
+
 def build_model(config):
-    return TransformerModel(config) if config["family"] == "transformer" else RecurrentModel(config)
+    return {"transformer": TransformerModel, "bigram": BigramModel, "mlp": MlpModel, "wavenet": WaveNetModel}.get(
+        config["family"], RecurrentModel)(config)
 
 
 def max_relative_error(actual, expected):
@@ -288,7 +379,7 @@ def verify(folder):
         if os.path.exists(after_path):
             after = read_safetensors(after_path)
             errors[f"weights after {info.get('steps', 1)} {info['optimizer']} steps"] = max(
-                norm_relative_error(*comparable(name, after[name], p.detach())) for name, p in model.named_parameters())
+                norm_relative_error(*comparable(name, after[name], p.detach())) for name, p in model.state_dict().items())
     ok = all(e < TOLERANCE for e in errors.values())
     print(f"{'ok  ' if ok else 'FAIL'} {folder} ({config['family']}): " +
           ", ".join(f"{k} {v:.2e}" for k, v in errors.items()))

@@ -39,7 +39,14 @@ internal sealed class InfoCommand
         Line("pipeline", string.Join(" -> ", file.Preprocessing.Select(Describe).Append(nameof(LanguageModelTransformer))));
 
         o.WriteLine();
-        Line("model", c.IsRecurrent ? $"{c.FamilyName} (recurrent)" : "transformer (decoder-only, causal self-attention)");
+        Line("model", c.Family switch
+        {
+            ModelFamily.Transformer => "transformer (decoder-only, causal self-attention)",
+            ModelFamily.Bigram => "bigram (next-token table)",
+            ModelFamily.Mlp => "mlp (embeddings of the context, tanh hidden layers)",
+            ModelFamily.WaveNet => "wavenet (context fused pairwise, level by level)",
+            _ => $"{c.FamilyName} (recurrent)",
+        });
         Line("parameters", lm.ParameterCount.ToString("N0", inv));
         if (c.IsRecurrent)
         {
@@ -47,7 +54,7 @@ internal sealed class InfoCommand
             Line("embedding", c.EmbeddingSize == 0 ? "one-hot" : c.EmbeddingSize.ToString(inv));
             Line("hidden", c.HiddenSize.ToString(inv));
         }
-        else
+        else if (c.Family == ModelFamily.Transformer)
         {
             Line("layers", c.NumberOfLayers.ToString(inv));
             Line("width", c.HiddenSize.ToString(inv));
@@ -55,6 +62,13 @@ internal sealed class InfoCommand
             Line("context", c.ContextLength.ToString(inv));
             Line("feed-forward", c.FeedForwardSize.ToString(inv));
             Line("positions", c.Positional.ToString().ToLowerInvariant());
+        }
+        else if (c.Family != ModelFamily.Bigram)
+        {
+            Line(c.Family == ModelFamily.Mlp ? "hidden layers" : "levels", c.NumberOfLayers.ToString(inv));
+            Line("context", c.ContextLength.ToString(inv));
+            Line("embedding", c.EmbeddingSize.ToString(inv));
+            Line("hidden", c.HiddenSize.ToString(inv));
         }
         Line("dropout", c.Dropout.ToString("0.###", inv));
         Line("tied weights", c.TieWeights ? "yes" : "no");

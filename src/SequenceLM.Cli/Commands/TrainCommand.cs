@@ -14,17 +14,26 @@ internal sealed class TrainCommand
 {
     private readonly Argument<string> File = new("file") { Description = "The training text (UTF-8)." };
 
-    private readonly Option<string> Model = CliOptions.Create<string>("--model", "Network: rnn, gru, lstm or transformer.", null, "-m");
+    private readonly Option<string> Model = CliOptions.Create<string>("--model",
+        "Network, simplest first: bigram, mlp, wavenet, rnn, gru, lstm or transformer.", null, "-m");
     private readonly Option<string> Level = CliOptions.Create<string>("--level", "Tokens: char (characters) or word (white-space separated words).");
     private readonly Option<string> Mode = CliOptions.Create<string>("--mode",
         "stream: the file is one long text (windows run across lines); lines: each line is one sequence (e.g. names), generated from an empty prompt.");
-    private readonly Option<int> Embedding = CliOptions.Create<int>("--embedding", "Recurrent models: embedding width; 0 feeds one-hot vectors. [default: 128]", "N");
-    private readonly Option<int> Hidden = CliOptions.Create<int>("--hidden", "Recurrent models: hidden-state width. [default: 256]", "N").Positive();
-    private readonly Option<int> Layers = CliOptions.Create<int>("--layers", "Number of layers. [default: 2 recurrent, 4 transformer]", "N").Positive();
+    private readonly Option<int> Embedding = CliOptions.Create<int>("--embedding",
+        "Embedding width; recurrent models: 0 feeds one-hot vectors. [default: 128 recurrent, 10 mlp, 24 wavenet]", "N");
+    private readonly Option<int> Hidden = CliOptions.Create<int>("--hidden",
+        "Recurrent, MLP and WaveNet models: hidden width. [default: 256 recurrent, 200 mlp, 128 wavenet]", "N").Positive();
+    private readonly Option<int> Layers = CliOptions.Create<int>("--layers",
+        "Number of layers (MLP: hidden layers). [default: 2 recurrent, 4 transformer, 1 mlp]", "N").Positive();
     private readonly Option<int> Heads = CliOptions.Create<int>("--heads", "Transformer: attention heads (must divide --width). [default: 4]", "N").Positive();
     private readonly Option<int> Width = CliOptions.Create<int>("--width", "Transformer: model width. [default: 128]", "N").Positive();
-    private readonly Option<int> Context = CliOptions.Create<int>("--context", "Transformer: longest context in tokens. [default: --seq]", "N").Positive();
-    private readonly Option<float> Dropout = CliOptions.Create<float>("--dropout", "Dropout probability in [0, 1). [default: 0.2 recurrent, 0.1 transformer]", "P").InRange(0, 1, maxExclusive: true);
+    private readonly Option<int> Context = CliOptions.Create<int>("--context",
+        "Transformer: longest context in tokens [default: --seq]; MLP, WaveNet: tokens each prediction sees, a power of two for WaveNet [default: 3 mlp, 8 wavenet].",
+        "N").Positive();
+    private readonly Option<float> Smoothing = CliOptions.Create<float>("--smoothing",
+        "Bigram: fit the table from counts + K in one pass instead of training it by gradient (1 = add-one).", "K").NonNegative();
+    private readonly Option<float> Dropout = CliOptions.Create<float>("--dropout",
+        "Dropout probability in [0, 1). [default: 0.2 recurrent, 0.1 transformer, 0 bigram, mlp and wavenet]", "P").InRange(0, 1, maxExclusive: true);
     private readonly Option<int> Batch = CliOptions.Create<int>("--batch", "Sequences per batch. [default: 32]", "N").Positive();
     private readonly Option<int> Seq = CliOptions.Create<int>("--seq", "Tokens per training window (lines mode: longest line kept). [default: 64]", "N").Positive();
     private readonly Option<int> Epochs = CliOptions.Create<int>("--epochs", "Passes over the training data. [default: 10]", "N").Positive();
@@ -35,7 +44,7 @@ internal sealed class TrainCommand
         HelpName = "DURATION",
         CustomParser = CliOptions.ParseDuration,
     };
-    private readonly Option<float> Lr = CliOptions.Create<float>("--lr", "Learning rate. [default: 0.001]", "RATE").Positive();
+    private readonly Option<float> Lr = CliOptions.Create<float>("--lr", "Learning rate. [default: 0.001; 0.05 bigram, 0.003 mlp and wavenet]", "RATE").Positive();
     private readonly Option<string> Optimizer = CliOptions.Create<string>("--optimizer", "sgd, adam or adamw. [default: adam recurrent, adamw transformer]");
     private readonly Option<float> Clip = CliOptions.Create<float>("--clip", "Clip the gradient norm to this value; 0 turns clipping off. [default: 5 recurrent, 1 transformer]", "NORM").NonNegative();
     private readonly Option<string> Device = CliOptions.Create<string>("--device", "cpu, cuda, cuda:N or auto (CUDA when available).");
@@ -51,7 +60,7 @@ internal sealed class TrainCommand
     private Command Build(CliConsole console)
     {
         Model.DefaultValueFactory = _ => "gru";
-        Model.AcceptOnlyFromAmong("rnn", "gru", "lstm", "transformer");
+        Model.AcceptOnlyFromAmong("bigram", "mlp", "wavenet", "rnn", "gru", "lstm", "transformer");
         Level.DefaultValueFactory = _ => "char";
         Level.AcceptOnlyFromAmong("char", "word");
         Mode.DefaultValueFactory = _ => "stream";
@@ -69,7 +78,7 @@ internal sealed class TrainCommand
 
         var command = new Command("train", "Train a language model on a text file and save it.")
         {
-            File, Model, Level, Mode, Embedding, Hidden, Layers, Heads, Width, Context, Dropout, Batch, Seq, Epochs, MaxSteps, Time,
+            File, Model, Level, Mode, Embedding, Hidden, Layers, Heads, Width, Context, Smoothing, Dropout, Batch, Seq, Epochs, MaxSteps, Time,
             Lr, Optimizer, Clip, Device, Validation, EvalEvery, ReportEvery, Seed, Output,
         };
         command.SetAction(result => SequenceLMCli.Guard(console, result, () => Run(console, result)));
@@ -98,6 +107,9 @@ internal sealed class TrainCommand
             "rnn" => ml.LanguageModels().Trainers.Rnn((RnnOptions)options),
             "gru" => ml.LanguageModels().Trainers.Gru((GruOptions)options),
             "lstm" => ml.LanguageModels().Trainers.Lstm((LstmOptions)options),
+            "bigram" => ml.LanguageModels().Trainers.Bigram((BigramOptions)options),
+            "mlp" => ml.LanguageModels().Trainers.Mlp((MlpOptions)options),
+            "wavenet" => ml.LanguageModels().Trainers.WaveNet((WaveNetOptions)options),
             _ => ml.LanguageModels().Trainers.Transformer((TransformerOptions)options),
         };
 
@@ -177,44 +189,61 @@ internal sealed class TrainCommand
     private LanguageModelTrainerOptions BuildOptions(ParseResult r, bool lines)
     {
         string family = r.GetValue(Model)!;
-        bool transformer = family == "transformer";
         void NotFor(Option option, string hint)
         {
             if (r.GetResult(option) is { Implicit: false })
                 throw new CliException($"{option.Name} does not apply to --model {family}; {hint}.", ExitCodes.Usage);
         }
+        if (family != "bigram") NotFor(Smoothing, "it fits a bigram's table from counts");
 
         LanguageModelTrainerOptions o;
-        if (transformer)
+        switch (family)
         {
-            NotFor(Embedding, "use --width");
-            NotFor(Hidden, "use --width");
-            var t = new TransformerOptions();
-            if (r.Given(Width) is { } width) t.Width = width;
-            if (r.Given(Heads) is { } heads) t.NumberOfHeads = heads;
-            if (r.Given(Layers) is { } layers) t.NumberOfLayers = layers;
-            if (r.Given(Context) is { } context) t.ContextLength = context;
-            o = t;
-        }
-        else
-        {
-            NotFor(Heads, "it is a Transformer option");
-            NotFor(Width, "use --hidden (and --embedding)");
-            NotFor(Context, "recurrent models have no context limit; --seq sets the training window");
-            RecurrentOptions rec = family switch
-            {
-                "rnn" => new RnnOptions(),
-                "gru" => new GruOptions(),
-                _ => new LstmOptions(),
-            };
-            if (r.Given(Embedding) is { } embedding)
-            {
-                if (embedding < 0) throw new CliException($"--embedding must be 0 (one-hot) or positive (got {embedding}).", ExitCodes.Usage);
-                rec.EmbeddingSize = embedding;
-            }
-            if (r.Given(Hidden) is { } hidden) rec.HiddenSize = hidden;
-            if (r.Given(Layers) is { } layers) rec.NumberOfLayers = layers;
-            o = rec;
+            case "transformer":
+                NotFor(Embedding, "use --width");
+                NotFor(Hidden, "use --width");
+                var t = new TransformerOptions();
+                if (r.Given(Width) is { } width) t.Width = width;
+                if (r.Given(Heads) is { } heads) t.NumberOfHeads = heads;
+                if (r.Given(Layers) is { } blocks) t.NumberOfLayers = blocks;
+                if (r.Given(Context) is { } context) t.ContextLength = context;
+                o = t;
+                break;
+            case "bigram":
+                foreach (var option in new Option[] { Embedding, Hidden, Layers, Heads, Width, Context })
+                    NotFor(option, "a bigram is a table of next-token logits and sees one token");
+                o = new BigramOptions { Smoothing = r.Given(Smoothing) };
+                break;
+            case "mlp" or "wavenet":
+                NotFor(Heads, "it is a Transformer option");
+                NotFor(Width, "use --hidden (and --embedding)");
+                EmbeddedContextOptions e = family == "mlp" ? new MlpOptions() : new WaveNetOptions();
+                if (e is WaveNetOptions) NotFor(Layers, "a WaveNet has log2(--context) levels");
+                if (r.Given(Context) is { } window) e.ContextLength = window;
+                if (r.Given(Embedding) is { } size) e.EmbeddingSize = size;
+                if (r.Given(Hidden) is { } units) e.HiddenSize = units;
+                if (e is MlpOptions mlp && r.Given(Layers) is { } count) mlp.NumberOfLayers = count;
+                o = e;
+                break;
+            default:
+                NotFor(Heads, "it is a Transformer option");
+                NotFor(Width, "use --hidden (and --embedding)");
+                NotFor(Context, "recurrent models have no context limit; --seq sets the training window");
+                RecurrentOptions rec = family switch
+                {
+                    "rnn" => new RnnOptions(),
+                    "gru" => new GruOptions(),
+                    _ => new LstmOptions(),
+                };
+                if (r.Given(Embedding) is { } embedding)
+                {
+                    if (embedding < 0) throw new CliException($"--embedding must be 0 (one-hot) or positive (got {embedding}).", ExitCodes.Usage);
+                    rec.EmbeddingSize = embedding;
+                }
+                if (r.Given(Hidden) is { } hidden) rec.HiddenSize = hidden;
+                if (r.Given(Layers) is { } layers) rec.NumberOfLayers = layers;
+                o = rec;
+                break;
         }
 
         if (lines) o.WindowMode = WindowMode.PerRow;

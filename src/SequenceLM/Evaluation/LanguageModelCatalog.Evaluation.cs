@@ -71,7 +71,7 @@ public sealed partial class LanguageModelCatalog
         var rows = parts.ReadKeyRows(data);
         var windows = lm.TrainingWindows.Clone();
         int steps = options.SequenceLength ?? windows.SequenceLength;
-        if (!lm.Config.IsRecurrent) steps = Math.Min(steps, lm.Config.ContextLength);
+        if (lm.Config.Family == ModelFamily.Transformer) steps = Math.Min(steps, lm.Config.ContextLength);
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(options.SequenceLength), steps, "SequenceLength must be at least 1.");
         windows.SequenceLength = steps;
         if (windows.Mode == WindowMode.PerRow)

@@ -40,8 +40,11 @@ public sealed class LearningCurves
 
     public void SaveCsv(string path) => File.WriteAllText(path, ToCsv());
 
-    /// <summary>An SVG line chart: solid lines for training loss, dashed with dots for validation loss, one colour per run.</summary>
-    public string ToSvg(CurveAxis axis = CurveAxis.Steps, string title = "Learning curves")
+    /// <summary>
+    /// An SVG line chart: solid lines for training loss, dashed with dots for validation loss, one colour per run;
+    /// <paramref name="trainingLoss"/> false draws the validation curves alone (to compare runs on held-out data).
+    /// </summary>
+    public string ToSvg(CurveAxis axis = CurveAxis.Steps, string title = "Learning curves", bool trainingLoss = true)
     {
         var series = new List<(string Label, string Colour, bool Dashed, List<(double X, double Y)> Points)>();
         for (int i = 0; i < _runs.Count; i++)
@@ -49,16 +52,17 @@ public sealed class LearningCurves
             var (name, history) = _runs[i];
             string colour = Palette[i % Palette.Length];
             double X(TrainingRecord r) => axis == CurveAxis.Steps ? r.Step : r.ElapsedSeconds;
-            series.Add(($"{name} train", colour, false,
-                history.Records.Where(r => double.IsFinite(r.TrainLoss)).Select(r => (X(r), r.TrainLoss)).ToList()));
+            if (trainingLoss)
+                series.Add(($"{name} train", colour, false,
+                    history.Records.Where(r => double.IsFinite(r.TrainLoss)).Select(r => (X(r), r.TrainLoss)).ToList()));
             var validation = history.Records.Where(r => r.ValidationLoss is { } v && double.IsFinite(v)).Select(r => (X(r), r.ValidationLoss!.Value)).ToList();
             if (validation.Count > 0) series.Add(($"{name} validation", colour, true, validation));
         }
         return SvgChart.Lines(series, title, axis == CurveAxis.Steps ? "step" : "seconds", "loss (nats/token)");
     }
 
-    public void SaveSvg(string path, CurveAxis axis = CurveAxis.Steps, string title = "Learning curves") =>
-        File.WriteAllText(path, ToSvg(axis, title));
+    public void SaveSvg(string path, CurveAxis axis = CurveAxis.Steps, string title = "Learning curves", bool trainingLoss = true) =>
+        File.WriteAllText(path, ToSvg(axis, title, trainingLoss));
 
     private static readonly string[] Palette = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b" };
 

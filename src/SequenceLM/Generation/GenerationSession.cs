@@ -12,8 +12,9 @@ namespace Microsoft.ML.SequenceLM.Generation;
 /// the window is full it slides by a quarter of the context: the rows keep their last 3/4 * context tokens and the
 /// cache is rebuilt from them (every token is sampled with at least 3/4 of the context before it, from a window that
 /// starts at position 0, as in training). Rows of different lengths re-read each row's window every step instead,
-/// until they reach the context. A session keeps its model alive (the engine may be disposed first); use one session
-/// from one thread at a time; sessions on one model may run in parallel.
+/// until they reach the context. Fixed-context models (bigram, MLP, WaveNet) re-read the last ContextLength tokens of
+/// each row every step: their window is a handful of tokens. A session keeps its model alive (the engine may be
+/// disposed first); use one session from one thread at a time; sessions on one model may run in parallel.
 /// </summary>
 internal sealed class GenerationSession : IDisposable
 {
@@ -84,7 +85,8 @@ internal sealed class GenerationSession : IDisposable
                 if (core.Net is RecurrentLanguageModel) session.PrimeRecurrent(rows);
                 else
                 {
-                    session._transformerStep = prompts.Count <= CpuStepMaxBatch ? TransformerCpuStep.TryCreate(core) : null;
+                    session._transformerStep = core.Net is TransformerLanguageModel && prompts.Count <= CpuStepMaxBatch
+                        ? TransformerCpuStep.TryCreate(core) : null;
                     session._contexts = rows;
                     foreach (var row in rows) Trim(row, session.Context);
                     session.RunContexts();
@@ -193,7 +195,6 @@ internal sealed class GenerationSession : IDisposable
             StoreLogits(logits);
             return;
         }
-        var transformer = (TransformerLanguageModel)_core.Net;
         bool cached = _cache.Length > 0; // then every row holds exactly _cache.Length tokens
         bool full = false;
         for (int r = 0; r < BatchSize; r++)
@@ -208,7 +209,7 @@ internal sealed class GenerationSession : IDisposable
         }
         if (cached && !full)
         {
-            StoreLogits(transformer.forward(tensor(pending, new long[] { BatchSize, 1 }).to(_core.Device), _cache));
+            StoreLogits(((TransformerLanguageModel)_core.Net).forward(tensor(pending, new long[] { BatchSize, 1 }).to(_core.Device), _cache));
             return;
         }
         long keep = cached ? Math.Max(1, Context - Context / 4) : Context;
@@ -217,13 +218,15 @@ internal sealed class GenerationSession : IDisposable
         RunContexts();
     }
 
-    /// <summary>Transformer: next-token logits of every row from its window; builds the key/value cache when the rows allow it.</summary>
+    /// <summary>
+    /// Next-token logits of every row from its window; a Transformer builds its key/value cache when the rows allow it,
+    /// a fixed-context model (bigram, MLP, WaveNet) reads its last ContextLength tokens each step.
+    /// </summary>
     private void RunContexts()
     {
-        var transformer = (TransformerLanguageModel)_core.Net;
         var rows = _contexts!;
         _cache.Length = 0;
-        if (rows.All(r => r.Count == rows[0].Count))
+        if (_core.Net is TransformerLanguageModel transformer && rows.All(r => r.Count == rows[0].Count))
         {
             StoreLogits(transformer.forward(Stack(rows, Enumerable.Range(0, BatchSize).ToArray()), _cache));
             return;

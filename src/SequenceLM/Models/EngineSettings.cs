@@ -7,13 +7,13 @@ namespace Microsoft.ML.SequenceLM.Models;
 internal struct ModelSettings
 {
     public int Family;          // (int)ModelFamily
-    public int NumLayers;
+    public int NumLayers;       // MLP: hidden layers; WaveNet: log2(ContextLength) levels
     public long VocabSize;
-    public long EmbeddingSize;  // recurrent: 0 means one-hot input; transformer: ignored (width = HiddenSize)
+    public long EmbeddingSize;  // recurrent: 0 means one-hot input; transformer: ignored (width = HiddenSize); MLP, WaveNet: per token
     public long HiddenSize;     // recurrent hidden size, or the transformer's width
     public int NumHeads;
     public int Positional;      // transformer: 0 learned, 1 sinusoidal (token embeddings then scaled by sqrt(width))
-    public long ContextLength;
+    public long ContextLength;  // transformer: longest window; bigram, MLP, WaveNet: tokens each prediction sees
     public long FfnSize;        // transformer: 0 means 4 x width
     public float Dropout;       // recurrent: between layers, after the embedding and before the head; transformer: residual and attention
     public int TieWeights;      // the output layer shares the embedding matrix (needs EmbeddingSize == HiddenSize)
@@ -21,7 +21,7 @@ internal struct ModelSettings
     public ulong Seed;          // initialisation seed
 
     public readonly ModelFamily ModelFamily => (ModelFamily)Family;
-    public readonly bool IsRecurrent => ModelFamily != ModelFamily.Transformer;
+    public readonly bool IsRecurrent => ModelFamily is ModelFamily.RnnTanh or ModelFamily.RnnRelu or ModelFamily.Gru or ModelFamily.Lstm;
 }
 
 /// <summary>The optimizer: Type 0 SGD, 1 Adam, 2 AdamW.</summary>

@@ -24,7 +24,15 @@ internal abstract class LanguageModel : nn.Module<Tensor, Tensor?, (Tensor Logit
     protected (Tensor Logits, Tensor? Loss) WithLoss(Tensor logits, Tensor? targets) =>
         (logits, targets is null ? null : SequenceLoss(logits, targets));
 
-    public static LanguageModel Create(in ModelSettings settings) => settings.IsRecurrent
-        ? new RecurrentLanguageModel(settings)
-        : new TransformerLanguageModel(settings);
+    /// <summary>True when the module's buffers (batch norm's running statistics) belong to its saved state.</summary>
+    public virtual bool BuffersAreState => false;
+
+    public static LanguageModel Create(in ModelSettings settings) => settings.ModelFamily switch
+    {
+        ModelFamily.Transformer => new TransformerLanguageModel(settings),
+        ModelFamily.Bigram => new BigramLanguageModel(settings),
+        ModelFamily.Mlp => new MlpLanguageModel(settings),
+        ModelFamily.WaveNet => new WaveNetLanguageModel(settings),
+        _ => new RecurrentLanguageModel(settings),
+    };
 }

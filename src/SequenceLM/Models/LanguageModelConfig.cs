@@ -7,12 +7,14 @@ public sealed record LanguageModelConfig
 {
     public ModelFamily Family { get; init; }
     public int VocabularySize { get; init; }
-    /// <summary>Recurrent: embedding width, 0 for one-hot input. Transformer: equals <see cref="HiddenSize"/>.</summary>
+    /// <summary>Recurrent: embedding width, 0 for one-hot input. Transformer: equals <see cref="HiddenSize"/>. MLP, WaveNet: per token.</summary>
     public int EmbeddingSize { get; init; }
-    /// <summary>Recurrent: hidden state width. Transformer: model width.</summary>
+    /// <summary>Recurrent: hidden state width. Transformer: model width. MLP, WaveNet: hidden width. Bigram: the vocabulary size.</summary>
     public int HiddenSize { get; init; }
+    /// <summary>MLP: hidden layers. WaveNet: levels, log2(<see cref="ContextLength"/>). Bigram: 1.</summary>
     public int NumberOfLayers { get; init; }
     public int NumberOfHeads { get; init; }
+    /// <summary>Transformer: the longest window. Bigram (1), MLP, WaveNet: the tokens each prediction sees.</summary>
     public int ContextLength { get; init; }
     public int FeedForwardSize { get; init; }
     public PositionalEncoding Positional { get; init; }
@@ -21,7 +23,7 @@ public sealed record LanguageModelConfig
     /// <summary>Target key that carries no loss (padding in per-row mode), or -1.</summary>
     public long IgnoreIndex { get; init; } = -1;
 
-    public bool IsRecurrent => Family != ModelFamily.Transformer;
+    public bool IsRecurrent => Family is ModelFamily.RnnTanh or ModelFamily.RnnRelu or ModelFamily.Gru or ModelFamily.Lstm;
 
     internal ModelSettings ToEngineSettings(ulong seed) => new()
     {
@@ -47,6 +49,9 @@ public sealed record LanguageModelConfig
         ModelFamily.RnnRelu => "rnn_relu",
         ModelFamily.Gru => "gru",
         ModelFamily.Lstm => "lstm",
+        ModelFamily.Bigram => "bigram",
+        ModelFamily.Mlp => "mlp",
+        ModelFamily.WaveNet => "wavenet",
         _ => "transformer",
     };
 }

@@ -9,7 +9,7 @@ internal sealed partial class LanguageModelEngine
 {
     private IReadOnlyList<(string Name, Tensor Tensor)> TensorsOf(TensorKind kind) => kind switch
     {
-        TensorKind.Parameters => _core.Parameters.Select(p => (p.Name, (Tensor)p.Parameter)).ToArray(),
+        TensorKind.Parameters => _core.State,
         TensorKind.OptimizerState => _optimizer?.State ?? Array.Empty<(string, Tensor)>(),
         _ => throw new ArgumentException($"tensor kind must be Parameters or OptimizerState, got {kind}"),
     };

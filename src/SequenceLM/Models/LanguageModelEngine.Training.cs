@@ -144,7 +144,7 @@ internal sealed partial class LanguageModelEngine
         ThrowIfDisposed();
         if (_lastGood is null) return false;
         using var _ = no_grad();
-        for (int i = 0; i < _lastGood.Length; i++) _core.Parameters[i].Parameter.copy_(_lastGood[i]);
+        for (int i = 0; i < _lastGood.Length; i++) _core.State[i].Tensor.copy_(_lastGood[i]);
         return true;
     }
 
@@ -152,10 +152,10 @@ internal sealed partial class LanguageModelEngine
     {
         if (_lastGood is null)
         {
-            _lastGood = _core.Parameters.Select(p => p.Parameter.detach().clone().DetachFromDisposeScope()).ToArray();
+            _lastGood = _core.State.Select(p => p.Tensor.detach().clone().DetachFromDisposeScope()).ToArray();
             return;
         }
-        for (int i = 0; i < _lastGood.Length; i++) _lastGood[i].copy_(_core.Parameters[i].Parameter);
+        for (int i = 0; i < _lastGood.Length; i++) _lastGood[i].copy_(_core.State[i].Tensor);
     }
 
     private void DisposeLastGood()

@@ -87,25 +87,39 @@ internal sealed partial class LanguageModelEngine : IDisposable
         {
             if (!ok) throw new ArgumentException("model config: " + message);
         }
-        Require(c.Family is >= 0 and <= 4, $"family must be 0 (rnn_tanh), 1 (rnn_relu), 2 (gru), 3 (lstm) or 4 (transformer), got {c.Family}");
+        Require(c.Family is >= 0 and <= 7,
+            $"family must be 0 (rnn_tanh), 1 (rnn_relu), 2 (gru), 3 (lstm), 4 (transformer), 5 (bigram), 6 (mlp) or 7 (wavenet), got {c.Family}");
         Require(c.VocabSize >= 2, $"vocab_size must be >= 2, got {c.VocabSize}");
         Require(c.HiddenSize >= 1, $"hidden_size must be >= 1, got {c.HiddenSize}");
         Require(c.NumLayers >= 1, $"num_layers must be >= 1, got {c.NumLayers}");
         Require(c.Dropout >= 0 && c.Dropout < 1, $"dropout must be in [0, 1), got {c.Dropout}");
-        if (!c.IsRecurrent)
+        switch (c.ModelFamily)
         {
-            Require(c.NumHeads >= 1, $"num_heads must be >= 1, got {c.NumHeads}");
-            Require(c.HiddenSize % c.NumHeads == 0, $"num_heads ({c.NumHeads}) must divide hidden_size ({c.HiddenSize})");
-            Require(c.Positional is 0 or 1, $"positional must be 0 (learned) or 1 (sinusoidal), got {c.Positional}");
-            Require(c.ContextLength >= 1, $"context_length must be >= 1, got {c.ContextLength}");
-            Require(c.FfnSize >= 0, $"ffn_size must be >= 0 (0 means 4 x hidden_size), got {c.FfnSize}");
-        }
-        else
-        {
-            Require(c.EmbeddingSize >= 0, $"embedding_size must be >= 0 (0 means one-hot input), got {c.EmbeddingSize}");
-            if (c.TieWeights != 0)
-                Require(c.EmbeddingSize == c.HiddenSize,
-                    $"tie_weights needs embedding_size == hidden_size, got embedding_size {c.EmbeddingSize} and hidden_size {c.HiddenSize}");
+            case ModelFamily.Transformer:
+                Require(c.NumHeads >= 1, $"num_heads must be >= 1, got {c.NumHeads}");
+                Require(c.HiddenSize % c.NumHeads == 0, $"num_heads ({c.NumHeads}) must divide hidden_size ({c.HiddenSize})");
+                Require(c.Positional is 0 or 1, $"positional must be 0 (learned) or 1 (sinusoidal), got {c.Positional}");
+                Require(c.ContextLength >= 1, $"context_length must be >= 1, got {c.ContextLength}");
+                Require(c.FfnSize >= 0, $"ffn_size must be >= 0 (0 means 4 x hidden_size), got {c.FfnSize}");
+                break;
+            case ModelFamily.Bigram:
+                Require(c.ContextLength == 1, $"a bigram's context_length is 1, got {c.ContextLength}");
+                break;
+            case ModelFamily.Mlp:
+                Require(c.ContextLength >= 1, $"context_length must be >= 1, got {c.ContextLength}");
+                Require(c.EmbeddingSize >= 1, $"embedding_size must be >= 1, got {c.EmbeddingSize}");
+                break;
+            case ModelFamily.WaveNet:
+                Require(WaveNetLanguageModel.WaveNetLevels(c.ContextLength) == c.NumLayers,
+                    $"context_length must be 2^num_layers, got {c.ContextLength} for {c.NumLayers} levels");
+                Require(c.EmbeddingSize >= 1, $"embedding_size must be >= 1, got {c.EmbeddingSize}");
+                break;
+            default:
+                Require(c.EmbeddingSize >= 0, $"embedding_size must be >= 0 (0 means one-hot input), got {c.EmbeddingSize}");
+                if (c.TieWeights != 0)
+                    Require(c.EmbeddingSize == c.HiddenSize,
+                        $"tie_weights needs embedding_size == hidden_size, got embedding_size {c.EmbeddingSize} and hidden_size {c.HiddenSize}");
+                break;
         }
     }
 

@@ -21,6 +21,8 @@ internal sealed class ModelCore
         Device = device;
         Settings = settings;
         Parameters = net.named_parameters().Select(p => (p.name, p.parameter)).ToArray();
+        var buffers = net.BuffersAreState ? net.named_buffers() : Enumerable.Empty<(string name, Tensor buffer)>();
+        State = Parameters.Select(p => (p.Name, (Tensor)p.Parameter)).Concat(buffers.Select(b => (b.name, b.buffer))).ToArray();
     }
 
     public LanguageModel Net { get; }
@@ -28,6 +30,8 @@ internal sealed class ModelCore
     public ModelSettings Settings { get; }
     /// <summary>named_parameters() in order, under PyTorch's names.</summary>
     public IReadOnlyList<(string Name, Parameter Parameter)> Parameters { get; }
+    /// <summary>What the weights file holds: the parameters, then the buffers that are state (batch norm's running statistics).</summary>
+    public IReadOnlyList<(string Name, Tensor Tensor)> State { get; }
 
     /// <summary>libtorch's default generator is process-wide: seeding it and drawing from it (initialisation,
     /// dropout) happen under this lock, so that models trained at once on several threads get what their seeds promise.</summary>

@@ -27,6 +27,12 @@ internal sealed class OutputHead : nn.Module<Tensor, Tensor?, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Shrinks the initial weights (makemore uses 0.1), so that the first predictions are nearly uniform.</summary>
+    public void ScaleDown(double factor)
+    {
+        using (no_grad()) weight?.mul_(factor);
+    }
+
     public override Tensor forward(Tensor x, Tensor? tiedWeight) =>
         nn.functional.linear(x, weight ?? tiedWeight ?? throw new InvalidOperationException("A tied head needs the embedding matrix."), bias);
 }

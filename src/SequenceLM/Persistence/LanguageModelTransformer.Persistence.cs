@@ -103,10 +103,10 @@ public sealed partial class LanguageModelTransformer
         Bound(c.NumberOfLayers, 1, 1024, nameof(c.NumberOfLayers));
         Bound(c.IgnoreIndex, -1, c.VocabularySize - 1, nameof(c.IgnoreIndex));
         if (!(c.Dropout >= 0 && c.Dropout < 1)) throw ModelFileErrors.Corrupt($"The model configuration's Dropout is {c.Dropout}; it must be in [0, 1).");
-        if (!c.IsRecurrent)
+        if (!c.IsRecurrent) Bound(c.ContextLength, 1, MaxDimension, nameof(c.ContextLength));
+        if (c.Family == ModelFamily.Transformer)
         {
             Bound(c.NumberOfHeads, 1, c.HiddenSize, nameof(c.NumberOfHeads));
-            Bound(c.ContextLength, 1, MaxDimension, nameof(c.ContextLength));
             Bound(c.FeedForwardSize, 0, 4L * MaxDimension, nameof(c.FeedForwardSize));
         }
     }
@@ -126,7 +126,7 @@ public sealed partial class LanguageModelTransformer
         }
     }
 
-    /// <summary>The number of parameters a configuration implies (checked against the file before allocating).</summary>
+    /// <summary>The number of values a configuration's weights file holds (checked against the file before allocating).</summary>
     internal static long ExpectedParameterCount(LanguageModelConfig c)
     {
         long v = c.VocabularySize, h = c.HiddenSize;
@@ -140,6 +140,16 @@ public sealed partial class LanguageModelTransformer
             for (int l = 0; l < c.NumberOfLayers; l++)
                 layers += gates * h * ((l == 0 ? input : h) + h + 2);
             return embedding + layers + head;
+        }
+        long e = c.EmbeddingSize, context = c.ContextLength;
+        switch (c.Family)
+        {
+            case ModelFamily.Bigram:
+                return v * v;
+            case ModelFamily.Mlp:
+                return v * e + (context * e + 1) * h + (c.NumberOfLayers - 1) * (h + 1) * h + v * h + v;
+            case ModelFamily.WaveNet: // each level: fuse weight, and weight, bias, running mean and variance of its norm
+                return v * e + 2 * e * h + (c.NumberOfLayers - 1) * 2 * h * h + c.NumberOfLayers * 4 * h + v * h + v;
         }
         long ffn = c.FeedForwardSize > 0 ? c.FeedForwardSize : 4 * h;
         long positions = c.Positional == PositionalEncoding.Learned ? (long)c.ContextLength * h : 0;

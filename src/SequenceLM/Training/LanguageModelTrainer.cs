@@ -78,8 +78,9 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
                     return Task.CompletedTask;
                 }
                 : null;
-            var loop = new TrainingLoop(model, _options, corpus.Train, corpus.Validation, seed, stateful, write);
-            var history = loop.Run(resume, resumeBest, resumeState);
+            var history = _options is BigramOptions { Smoothing: { } smoothing }
+                ? BigramCounting.Fit(model, config, corpus.Train, corpus.Validation, smoothing, _options)
+                : new TrainingLoop(model, _options, corpus.Train, corpus.Validation, seed, stateful, write).Run(resume, resumeBest, resumeState);
             return new LanguageModelTransformer(model, config, corpus.Vocabulary, corpus.Windows, corpus.PredictionColumnName, history,
                 sampleUnknown: corpus.Train.Contains(corpus.Vocabulary.UnknownKey))
             {

@@ -21,6 +21,15 @@ public sealed class LanguageModelTrainerCatalog
     /// <summary>A decoder-only Transformer language model (causal self-attention, pre-norm, GELU).</summary>
     public LanguageModelTrainer Transformer(TransformerOptions? options = null) => Create(options ?? new TransformerOptions());
 
+    /// <summary>A bigram language model: a next-token table, trained by gradient or fitted from smoothed counts.</summary>
+    public LanguageModelTrainer Bigram(BigramOptions? options = null) => Create(options ?? new BigramOptions());
+
+    /// <summary>An MLP language model (Bengio et al. 2003): embeddings of the last tokens, tanh hidden layers.</summary>
+    public LanguageModelTrainer Mlp(MlpOptions? options = null) => Create(options ?? new MlpOptions());
+
+    /// <summary>A WaveNet language model (makemore's hierarchical model): the context fused pairwise, level by level.</summary>
+    public LanguageModelTrainer WaveNet(WaveNetOptions? options = null) => Create(options ?? new WaveNetOptions());
+
     private LanguageModelTrainer Create(LanguageModelTrainerOptions options)
     {
         options.Validate();

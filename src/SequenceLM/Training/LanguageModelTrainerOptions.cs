@@ -2,7 +2,8 @@ namespace Microsoft.ML.SequenceLM;
 
 /// <summary>
 /// Options shared by every language-model trainer: data windows, the optimisation loop, validation, checkpoints and
-/// the device. Family-specific sizes are on <see cref="RnnOptions"/>, <see cref="GruOptions"/>, <see cref="LstmOptions"/>
+/// the device. Family-specific sizes are on <see cref="BigramOptions"/>, <see cref="MlpOptions"/>, <see cref="WaveNetOptions"/>,
+/// <see cref="RnnOptions"/>, <see cref="GruOptions"/>, <see cref="LstmOptions"/>
 /// and <see cref="TransformerOptions"/>.
 /// </summary>
 public abstract class LanguageModelTrainerOptions
@@ -14,7 +15,7 @@ public abstract class LanguageModelTrainerOptions
     public int SequenceLength { get; set; } = 64;
     /// <summary>
     /// How the short form cuts windows: <see cref="SequenceLM.WindowMode.Sequential"/> (default for recurrent models:
-    /// stateful truncated BPTT), <see cref="SequenceLM.WindowMode.Random"/> (default for Transformers) or
+    /// stateful truncated BPTT), <see cref="SequenceLM.WindowMode.Random"/> (default for the others) or
     /// <see cref="SequenceLM.WindowMode.PerRow"/> (each row, e.g. a name, is one sequence). Ignored for windowed input.
     /// </summary>
     public WindowMode? WindowMode { get; set; }

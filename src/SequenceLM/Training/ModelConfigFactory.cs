@@ -5,24 +5,25 @@ internal static class ModelConfigFactory
 {
     public static LanguageModelConfig Create(LanguageModelTrainerOptions options, Vocabulary vocabulary, WindowOptions windows)
     {
-        long ignore = windows.Mode == WindowMode.PerRow && vocabulary.PaddingKey is { } pad ? pad : -1;
+        var common = new LanguageModelConfig
+        {
+            VocabularySize = vocabulary.Count,
+            Dropout = options.Dropout,
+            IgnoreIndex = windows.Mode == WindowMode.PerRow && vocabulary.PaddingKey is { } pad ? pad : -1,
+        };
         return options switch
         {
-            RecurrentOptions r => new LanguageModelConfig
+            RecurrentOptions r => common with
             {
                 Family = r.Family,
-                VocabularySize = vocabulary.Count,
                 EmbeddingSize = r.EmbeddingSize,
                 HiddenSize = r.HiddenSize,
                 NumberOfLayers = r.NumberOfLayers,
-                Dropout = r.Dropout,
                 TieWeights = r.TieWeights,
-                IgnoreIndex = ignore,
             },
-            TransformerOptions t => new LanguageModelConfig
+            TransformerOptions t => common with
             {
                 Family = ModelFamily.Transformer,
-                VocabularySize = vocabulary.Count,
                 EmbeddingSize = t.Width,
                 HiddenSize = t.Width,
                 NumberOfLayers = t.NumberOfLayers,
@@ -30,9 +31,16 @@ internal static class ModelConfigFactory
                 ContextLength = Math.Max(t.EffectiveContextLength, windows.SequenceLength),
                 FeedForwardSize = t.FeedForwardSize,
                 Positional = t.Positional,
-                Dropout = t.Dropout,
                 TieWeights = t.TieWeights,
-                IgnoreIndex = ignore,
+            },
+            BigramOptions => common with { Family = ModelFamily.Bigram, HiddenSize = vocabulary.Count, NumberOfLayers = 1, ContextLength = 1 },
+            EmbeddedContextOptions e => common with
+            {
+                Family = e.Family,
+                EmbeddingSize = e.EmbeddingSize,
+                HiddenSize = e.HiddenSize,
+                NumberOfLayers = e is WaveNetOptions w ? w.Levels : ((MlpOptions)e).NumberOfLayers,
+                ContextLength = e.ContextLength,
             },
             _ => throw new ArgumentException($"Unknown trainer options type {options.GetType().Name}."),
         };

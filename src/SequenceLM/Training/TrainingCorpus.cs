@@ -62,7 +62,7 @@ internal sealed class TrainingCorpus
     {
         var column = input.Schema.RequireColumn(options.InputColumnName, "Vector<Text> (tokens) or Vector<Key> (keys with a vocabulary)",
             SchemaChecks.IsTokensOrKeys);
-        var mode = options.WindowMode ?? (options.Family == ModelFamily.Transformer ? WindowMode.Random : WindowMode.Sequential);
+        var mode = options.WindowMode ?? (options is RecurrentOptions ? WindowMode.Sequential : WindowMode.Random);
         Vocabulary vocabulary;
         if (SchemaChecks.IsTextVector(column.Type))
         {

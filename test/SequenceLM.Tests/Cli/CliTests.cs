@@ -185,6 +185,43 @@ public sealed class CliTests(ITestOutputHelper output) : TestBase(output)
         Assert.Contains("nats/word", eval.Out);
     }
 
+    [Theory]
+    [InlineData("bigram", new string[0])]
+    [InlineData("bigram", new[] { "--smoothing", "1" })]
+    [InlineData("mlp", new[] { "--context", "4", "--embedding", "8", "--hidden", "32" })]
+    [InlineData("wavenet", new[] { "--context", "4", "--embedding", "8", "--hidden", "32" })]
+    public void TrainsTheFixedContextRungsOnLines(string family, string[] sizes)
+    {
+        var dir = CreateTempDirectory();
+        var corpus = Path.Combine(dir, "names.txt");
+        File.WriteAllText(corpus, Names(300));
+        var model = Path.Combine(dir, family + ".zip");
+        var train = Run([.. new[] { "train", corpus, "--model", family, "--mode", "lines", "--max-steps", "40", "--batch", "16",
+            "--device", "cpu", "--seed", "1", "-o", model }, .. sizes]);
+        Assert.Equal(0, train.Code);
+        Assert.Contains($"Trained {family}", train.Out);
+        var info = Run("info", model);
+        Assert.Matches($@"model\s+{family} \(", info.Out);
+        var sample = Run("sample", model, "--count", "5", "--seed", "1");
+        Assert.Equal(0, sample.Code);
+        Assert.Equal(5, sample.Out.Count(c => c == '\n')); // one name per line
+    }
+
+    [Theory]
+    [InlineData("wavenet", "--context", "6")]     // not a power of two
+    [InlineData("gru", "--smoothing", "1")]       // a bigram option
+    [InlineData("bigram", "--hidden", "32")]      // a bigram has no hidden layer
+    [InlineData("wavenet", "--layers", "2")]      // levels follow --context
+    public void FixedContextRungsRejectOptionsThatDoNotApply(string family, string option, string value)
+    {
+        var corpus = WriteTempFile(Names(50));
+        var (code, stdout, stderr) = Run("train", corpus, "--model", family, "--mode", "lines", option, value);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal("", stdout);
+        var line = Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.Contains(option, line);
+    }
+
     [Fact]
     public void MissingFilesPrintOneLineAndFail()
     {

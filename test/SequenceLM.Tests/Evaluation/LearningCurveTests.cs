@@ -30,6 +30,9 @@ public sealed class LearningCurveTests(TrainedModels models, ITestOutputHelper o
             XNamespace ns = "http://www.w3.org/2000/svg";
             Assert.Equal(3, svg.Descendants(ns + "polyline").Count()); // stream train; names train and validation
         }
+        var validationOnly = XDocument.Parse(curves.ToSvg(trainingLoss: false));
+        var line = Assert.Single(validationOnly.Descendants(XName.Get("polyline", "http://www.w3.org/2000/svg"))); // names validation
+        Assert.Equal("6 4", line.Attribute("stroke-dasharray")?.Value);
         var norms = models.Ml.LanguageModels().HiddenStateGradientNorms(models.Stream, models.Text, steps: 20, windows: 2);
         var gradients = XDocument.Parse(DiagnosticPlots.HiddenStateGradientNorms(norms));
         Assert.Single(gradients.Descendants(XName.Get("polyline", "http://www.w3.org/2000/svg")));

@@ -24,6 +24,11 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         { "transformer", new TransformerOptions { Width = 32, NumberOfHeads = 4, NumberOfLayers = 2, SequenceLength = 12 } },
         { "transformer_sinusoidal", new TransformerOptions { Width = 32, NumberOfHeads = 2, NumberOfLayers = 1, SequenceLength = 12,
             Positional = PositionalEncoding.Sinusoidal, TieWeights = false } },
+        { "bigram", new BigramOptions() },
+        { "mlp", new MlpOptions { ContextLength = 3, EmbeddingSize = 8, HiddenSize = 24, NumberOfLayers = 2 } },
+        { "mlp_per_row", new MlpOptions { ContextLength = 5, EmbeddingSize = 8, HiddenSize = 24, WindowMode = WindowMode.PerRow } },
+        { "wavenet", new WaveNetOptions { ContextLength = 8, EmbeddingSize = 8, HiddenSize = 24 } },
+        { "wavenet_per_row", new WaveNetOptions { ContextLength = 4, EmbeddingSize = 8, HiddenSize = 24, WindowMode = WindowMode.PerRow } },
         // Wide enough that libtorch splits the products across its intra-op threads: per time step, in the input
         // projections and weight gradients, and in the output layer.
         { "lstm_wide", new LstmOptions { EmbeddingSize = 16, HiddenSize = 512, NumberOfLayers = 1 } },
@@ -95,6 +100,9 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         GruOptions g => ml.LanguageModels().Trainers.Gru(g),
         LstmOptions l => ml.LanguageModels().Trainers.Lstm(l),
         TransformerOptions x => ml.LanguageModels().Trainers.Transformer(x),
+        BigramOptions x => ml.LanguageModels().Trainers.Bigram(x),
+        MlpOptions x => ml.LanguageModels().Trainers.Mlp(x),
+        WaveNetOptions x => ml.LanguageModels().Trainers.WaveNet(x),
         _ => throw new ArgumentException(options.GetType().Name),
     };
 
