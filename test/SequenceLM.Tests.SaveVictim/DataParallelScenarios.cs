@@ -13,7 +13,7 @@ public static class DataParallelScenarios
     public static int Run(string[] args)
     {
         var a = args.Skip(1).Select(x => x.Split('=', 2)).ToDictionary(x => x[0], x => x[1]);
-        int rank = int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_RANK"), out var r) ? r : 0;
+        int rank = MpiJob.Rank;
         var options = Options(a["family"], int.Parse(a["batch"]), long.Parse(a["steps"]));
         options.CheckpointDirectory = a.GetValueOrDefault("checkpoints");
         options.ResumeFromCheckpoint = a.GetValueOrDefault("resume");

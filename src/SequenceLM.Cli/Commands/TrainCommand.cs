@@ -45,6 +45,8 @@ internal sealed class TrainCommand
         "Record the training loss (history and progress) every N steps. [default: 10]", "N").Positive();
     private readonly Option<int> Seed = CliOptions.Create<int>("--seed", "Seed of initialisation, data order and dropout (same seed, same model on CPU).", "N");
     private readonly Option<string> Output = CliOptions.Create<string>("--output", "Where to save the model (a zip file).", "PATH", "-o");
+    private readonly Option<int> Processes = CliOptions.Create<int>("--processes",
+        "Train data-parallel in N processes on this machine (starts Open MPI's mpirun; --batch is per process). [default: 1]", "N").Positive();
 
     public static Command Create(CliConsole console) => new TrainCommand().Build(console);
 
@@ -70,7 +72,7 @@ internal sealed class TrainCommand
         var command = new Command("train", "Train a language model on a text file and save it.")
         {
             File, Model, Level, Mode, Embedding, Hidden, Layers, Heads, Width, Context, Dropout, Batch, Seq, Epochs, MaxSteps, Time,
-            Lr, Optimizer, Clip, Device, Validation, EvalEvery, ReportEvery, Seed, Output,
+            Lr, Optimizer, Clip, Device, Validation, EvalEvery, ReportEvery, Seed, Output, Processes,
         };
         command.SetAction(result => SequenceLMCli.Guard(console, result, () => Run(console, result)));
         return command;
@@ -78,6 +80,10 @@ internal sealed class TrainCommand
 
     private int Run(CliConsole console, ParseResult r)
     {
+        if (r.Given(Processes) is > 1 and var processes && !MpiJob.IsLaunched)
+            return MpiLauncher.Run(console, processes, MpiLauncher.WithoutOption(r.Tokens.Select(t => t.Value).ToList(), Processes.Name));
+        // Under mpirun every process trains its share; rank 0 alone prints and saves.
+        if (MpiJob.Rank > 0) console = new CliConsole(TextWriter.Null, console.Error);
         string path = CliOptions.ExistingFile(r.GetValue(File)!, "training file");
         string output = r.GetValue(Output)!;
         string outputDirectory = Path.GetDirectoryName(Path.GetFullPath(output))!;
@@ -103,7 +109,7 @@ internal sealed class TrainCommand
 
         console.Out.WriteLine((
             $"Training a {r.GetValue(Level)}-level {r.GetValue(Model)} on {path} ({new FileInfo(path).Length:N0} bytes, {(lines ? "one sequence per line" : "one stream")}), " +
-            $"device {options.Device}, {TorchRuntime.Threads} threads. Ctrl+C stops and saves."));
+            $"device {options.Device}, " + (MpiJob.IsLaunched ? $"{MpiJob.Size} processes x {TorchRuntime.Threads} threads. " : $"{TorchRuntime.Threads} threads. Ctrl+C stops and saves.")));
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -132,6 +138,7 @@ internal sealed class TrainCommand
             var lm = model.LastTransformer;
             var history = lm.History;
             if (history.TotalSteps == 0) throw new CliException("training stopped before the first step; nothing was saved.", ExitCodes.Cancelled);
+            if (MpiJob.Rank > 0) return ExitCodes.Success;
             ml.Model.SaveAtomically(model, text.Schema, output);
             var last = history.Records.LastOrDefault();
             console.Out.WriteLine((
@@ -144,6 +151,8 @@ internal sealed class TrainCommand
                     (history.BestValidationLoss is { } best
                         ? $"; best validation loss {best:F4} nats/token (perplexity {Math.Exp(best):F2}) at step {history.BestStep:N0}."
                         : "; no validation (--validation 0).")));
+            if (history.AllReduceSeconds > 0)
+                console.Out.WriteLine($"All-reduce of the gradients: {history.AllReduceSeconds * 1000 / history.TotalSteps:F1} ms per step over {MpiJob.Size} processes.");
             console.Out.WriteLine($"Saved {output} ({new FileInfo(output).Length:N0} bytes).");
         }
         return ExitCodes.Success;

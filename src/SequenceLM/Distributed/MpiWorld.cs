@@ -26,16 +26,6 @@ internal sealed class MpiWorld
     public int Size { get; }
     public MpiLibrary Calls => _mpi;
 
-    /// <summary>
-    /// Open MPI's environment variables say the process was started by mpirun (or srun with PMIx) as one of several.
-    /// </summary>
-    public static bool Launched => int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE")
-                                                ?? Environment.GetEnvironmentVariable("PMI_SIZE"), out var size) && size > 1;
-
-    /// <summary>Processes of the job on this machine (they share its cores).</summary>
-    public static int LocalSize =>
-        int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), out var n) && n > 0 ? n : 1;
-
     /// <summary>Initialises MPI once per process (later calls return the same world).</summary>
     public static MpiWorld Join()
     {
@@ -64,7 +54,7 @@ internal sealed class MpiWorld
     {
         _ending = true;
         Console.Error.WriteLine(
-            $"sequencelm rank {Rank}/{Size}: training stopped because mpirun is ending the job (another process failed or was killed). " +
+            $"sequencelm rank {Rank}/{Size}: training stopped because mpirun is ending the job (a process failed or was killed, or the job was interrupted). " +
             "Resume from the last checkpoint (ResumeFromCheckpoint) with the same global batch.");
         Console.Error.Flush();
     }

@@ -33,16 +33,13 @@ internal sealed class DataParallel : IGradientExchange
 
     /// <summary>
     /// Joins the MPI job when <see cref="LanguageModelTrainerOptions.Distributed"/> says so (null: when started by
-    /// mpirun with more than one process); null means single-process training. Processes on one machine share its
-    /// cores: libtorch's threads are set to cores / local processes unless the application changed them.
+    /// mpirun with more than one process); null means single-process training. (Processes on one machine share its
+    /// cores: see <see cref="TorchRuntime.Threads"/>.)
     /// </summary>
     public static DataParallel? Start(LanguageModelTrainerOptions options)
     {
-        if (!(options.Distributed ?? MpiWorld.Launched)) return null;
-        var world = MpiWorld.Join();
-        if (MpiWorld.LocalSize > 1 && TorchRuntime.Threads == Environment.ProcessorCount)
-            TorchRuntime.Threads = Math.Max(1, Environment.ProcessorCount / MpiWorld.LocalSize);
-        return new DataParallel(world);
+        if (!(options.Distributed ?? MpiJob.IsLaunched)) return null;
+        return new DataParallel(MpiWorld.Join());
     }
 
     /// <summary>The control values the next step carries: this process wants to stop; the root's budget is spent.</summary>

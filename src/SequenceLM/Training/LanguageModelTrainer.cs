@@ -19,6 +19,7 @@ namespace Microsoft.ML.SequenceLM;
 /// | Output columns | <c>Text</c> (generated text), <c>TokenCount</c> (<see cref="int"/>) |
 /// | Required NuGet in addition to Microsoft.ML | Microsoft.ML.SequenceLM |
 /// | Exportable to ONNX | No |
+/// | Data-parallel across processes | Yes, under Open MPI's <c>mpirun</c> (<see cref="LanguageModelTrainerOptions.Distributed"/>) |
 /// </remarks>
 public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
 {
@@ -57,10 +58,10 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
             parallel.Agree(e);
             throw;
         }
-        parallel?.Agree(null);
         var (corpus, config, model, loop, resume) = prepared;
         try
         {
+            parallel?.Agree(null);
             TrainingHistory history;
             try
             {

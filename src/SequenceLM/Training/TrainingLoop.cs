@@ -171,6 +171,7 @@ internal sealed class TrainingLoop
         history.StopMessage = message ?? DescribeStop(reason, step);
         history.TotalSteps = step;
         history.TotalSeconds = elapsed();
+        history.AllReduceSeconds = _parallel?.ExchangeSeconds ?? 0;
         return history;
     }
 

@@ -58,16 +58,32 @@ public sealed partial class DataParallelTests(ITestOutputHelper output) : TestBa
         Assert.Contains("was written with 8 rows per step (processes x BatchSize); this run has 16", refused);
     }
 
+    [Fact]
+    public void TheCliStartsMpirunWithProcessesAndRankZeroAloneReportsAndSaves()
+    {
+        var corpus = WriteTempFile(string.Concat(Enumerable.Repeat(SaveVictim.Scenarios.Corpus, 30)));
+        var model = Path.Combine(CreateTempDirectory(), "model.zip");
+        var start = new ProcessStartInfo("dotnet");
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "sequencelm.dll"), "train", corpus, "--model", "gru", "--embedding", "8",
+                     "--hidden", "16", "--layers", "1", "--batch", "4", "--seq", "16", "--max-steps", "6", "--processes", "2", "-o", model })
+            start.ArgumentList.Add(a);
+        var text = Execute(start, "sequencelm train --processes 2", expectSuccess: true);
+
+        Assert.Contains("Starting 2 processes", text);
+        Assert.Contains("2 processes x", text);
+        Assert.Single(Regex.Matches(text, "Trained gru .* for 6 steps"));   // rank 0 alone reports and saves
+        Assert.Single(Regex.Matches(text, "Saved "));
+        Assert.Matches(@"All-reduce of the gradients: \d+\.\d ms per step over 2 processes", text);
+        Assert.True(new FileInfo(model).Length > 0);
+    }
+
     private string Run(int processes, params string[] args) => Run(processes, expectSuccess: true, args);
 
     /// <summary>Runs the scenario alone or under mpirun; returns stdout and stderr. A hang fails the test after minutes.</summary>
     private string Run(int processes, bool expectSuccess, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "SequenceLM.Tests.SaveVictim.dll");
-        var start = new ProcessStartInfo(processes > 1 ? Mpirun() : "dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(processes > 1 ? Mpirun() : "dotnet");
         if (processes > 1)
         {
             // Two processes on this (possibly 2-core, possibly root-run CI) machine: no core binding, no root refusal.
@@ -79,16 +95,23 @@ public sealed partial class DataParallelTests(ITestOutputHelper output) : TestBa
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("data-parallel");
         foreach (var a in args) start.ArgumentList.Add(a);
+        return Execute(start, $"{processes} process(es) with {string.Join(' ', args)}", expectSuccess);
+    }
+
+    private string Execute(ProcessStartInfo start, string what, bool expectSuccess)
+    {
+        start.RedirectStandardOutput = start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(4)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"{processes} process(es) with {string.Join(' ', args)} did not end (a hang).");
+            Assert.Fail($"{what} did not end (a hang).");
         }
         string text = stdout.Result + stderr.Result;
-        Output.WriteLine($"--- {processes} process(es), {string.Join(' ', args)}: exit code {process.ExitCode}\n{text}");
+        Output.WriteLine($"--- {what}: exit code {process.ExitCode}\n{text}");
         if (expectSuccess) Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}:\n{text}");
         else Assert.NotEqual(0, process.ExitCode);
         return text;
