@@ -2,6 +2,7 @@ using Microsoft.ML.SequenceLM.Trainers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
@@ -109,7 +110,7 @@ internal sealed class TrainCommand
 
         console.Out.WriteLine((
             $"Training a {r.GetValue(Level)}-level {r.GetValue(Model)} on {path} ({new FileInfo(path).Length:N0} bytes, {(lines ? "one sequence per line" : "one stream")}), " +
-            $"device {options.Device}, " + (MpiJob.IsLaunched ? $"{MpiJob.Size} processes x {TorchRuntime.Threads} threads. " : $"{TorchRuntime.Threads} threads. Ctrl+C stops and saves.")));
+            $"device {options.Device}, " + (MpiJob.IsLaunched ? $"{MpiJob.Size} processes x " : "") + $"{TorchRuntime.Threads} threads. Ctrl+C stops and saves."));
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -120,6 +121,10 @@ internal sealed class TrainCommand
         };
         options.CancellationToken = cancel.Token;
         Console.CancelKeyPress += onCancel;
+        // Under mpirun, Ctrl+C on `train --processes N` arrives as the stop signal mpirun forwards to every process.
+        using var stopSignal = MpiJob.IsLaunched
+            ? PosixSignalRegistration.Create(MpiLauncher.StopSignal, c => { c.Cancel = true; cancel.Cancel(); })
+            : null;
         var clock = Stopwatch.StartNew();
         TransformerChain<LanguageModelTransformer> model;
         try

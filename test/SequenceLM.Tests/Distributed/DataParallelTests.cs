@@ -77,6 +77,40 @@ public sealed partial class DataParallelTests(ITestOutputHelper output) : TestBa
         Assert.True(new FileInfo(model).Length > 0);
     }
 
+    [Fact]
+    public void CtrlCOnTheCliStopsEveryProcessAfterAStepAndRankZeroSaves()
+    {
+        var corpus = WriteTempFile(string.Concat(Enumerable.Repeat(SaveVictim.Scenarios.Corpus, 30)));
+        var model = Path.Combine(CreateTempDirectory(), "model.zip");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "sequencelm.dll"), "train", corpus, "--model", "gru", "--embedding", "8",
+                     "--hidden", "16", "--layers", "1", "--batch", "4", "--seq", "16", "--max-steps", "1000000", "--report-every", "1",
+                     "--processes", "2", "-o", model })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var seen = new System.Text.StringBuilder();
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            seen.AppendLine(line);
+            if (line.Contains("  step ", StringComparison.Ordinal)) break;   // training is under way
+        }
+        using (var interrupt = Process.Start("kill", new[] { "-INT", process.Id.ToString(CultureInfo.InvariantCulture) })) interrupt.WaitForExit();
+        var rest = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(4)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("Ctrl+C did not end the run (a hang).");
+        }
+        string text = seen + rest.Result + stderr.Result;
+        Output.WriteLine(text);
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("Stopping after the current step", text);
+        Assert.Single(Regex.Matches(text, "stopped: Cancelled"));
+        Assert.True(new FileInfo(model).Length > 0);
+    }
+
     private string Run(int processes, params string[] args) => Run(processes, expectSuccess: true, args);
 
     /// <summary>Runs the scenario alone or under mpirun; returns stdout and stderr. A hang fails the test after minutes.</summary>
