@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Prepares a Debian machine to build and run the project: installs the system packages that are missing (patchelf,
-# g++ and python3, which the Debian 12 fix for TorchSharp needs), restores the NuGet packages (TorchSharp and its
+# g++ and python3, which the Debian 12 fix for TorchSharp needs; Open MPI for data-parallel training and its test), restores the NuGet packages (TorchSharp and its
 # libtorch runtime come from there), then makes TorchSharp's binding load where the system's libstdc++ is too old
 # (build/debian12/make-torchsharp-load.sh; it does nothing elsewhere). Idempotent.
 # Usage: build/setup.sh [--with-python-torch]   (the option adds Debian's python3-torch, for the reference checks)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-packages=(patchelf g++ python3)
+packages=(patchelf g++ python3 openmpi-bin libopenmpi-dev)
 [[ "${1:-}" == "--with-python-torch" || "${SEQUENCELM_PYTHON_TORCH:-}" == "1" ]] && packages+=(python3-torch)
 
 missing=()

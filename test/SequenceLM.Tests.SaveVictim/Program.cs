@@ -9,6 +9,7 @@ using Microsoft.ML.SequenceLM.Tests.SaveVictim;
 //   mlnet-load <path>                 loads it with plain ML.NET and prints what came back
 //   lm-save <path> / lm-load <path>   the same for a trained TokenizeChars + GRU pipeline (LanguageModelZipScenarios)
 //   mlnet-save-loop <path>            saves a bigger such chain with SaveAtomically again and again
+//   data-parallel key=value…          trains under mpirun or alone, printing losses (DataParallelScenarios)
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: save-loop <path> | train <checkpoint dir> <sleep ms>");
@@ -21,6 +22,7 @@ switch (args[0])
     case "lm-save": return LanguageModelZipScenarios.Save(args[1]);
     case "lm-load": return LanguageModelZipScenarios.Load(args[1]);
     case "mlnet-save-loop": return MLNetZipScenarios.SaveLoop(args[1]);
+    case "data-parallel": return DataParallelScenarios.Run(args);
 }
 var ml = new MLContext(seed: 1);
 var text = Scenarios.Text(ml);

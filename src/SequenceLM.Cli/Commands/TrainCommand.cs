@@ -2,6 +2,7 @@ using Microsoft.ML.SequenceLM.Trainers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 
 namespace Microsoft.ML.SequenceLM.Cli.Commands;
@@ -54,6 +55,8 @@ internal sealed class TrainCommand
         "Record the training loss (history and progress) every N steps. [default: 10]", "N").Positive();
     private readonly Option<int> Seed = CliOptions.Create<int>("--seed", "Seed of initialisation, data order and dropout (same seed, same model on CPU).", "N");
     private readonly Option<string> Output = CliOptions.Create<string>("--output", "Where to save the model (a zip file).", "PATH", "-o");
+    private readonly Option<int> Processes = CliOptions.Create<int>("--processes",
+        "Train data-parallel in N processes on this machine (starts Open MPI's mpirun; --batch is per process). [default: 1]", "N").Positive();
 
     public static Command Create(CliConsole console) => new TrainCommand().Build(console);
 
@@ -79,7 +82,7 @@ internal sealed class TrainCommand
         var command = new Command("train", "Train a language model on a text file and save it.")
         {
             File, Model, Level, Mode, Embedding, Hidden, Layers, Heads, Width, Context, Smoothing, Dropout, Batch, Seq, Epochs, MaxSteps, Time,
-            Lr, Optimizer, Clip, Device, Validation, EvalEvery, ReportEvery, Seed, Output,
+            Lr, Optimizer, Clip, Device, Validation, EvalEvery, ReportEvery, Seed, Output, Processes,
         };
         command.SetAction(result => SequenceLMCli.Guard(console, result, () => Run(console, result)));
         return command;
@@ -87,6 +90,10 @@ internal sealed class TrainCommand
 
     private int Run(CliConsole console, ParseResult r)
     {
+        if (r.Given(Processes) is > 1 and var processes && !MpiJob.IsLaunched)
+            return MpiLauncher.Run(console, processes, MpiLauncher.WithoutOption(r.Tokens.Select(t => t.Value).ToList(), Processes.Name));
+        // Under mpirun every process trains its share; rank 0 alone prints and saves.
+        if (MpiJob.Rank > 0) console = new CliConsole(TextWriter.Null, console.Error);
         string path = CliOptions.ExistingFile(r.GetValue(File)!, "training file");
         string output = r.GetValue(Output)!;
         string outputDirectory = Path.GetDirectoryName(Path.GetFullPath(output))!;
@@ -115,7 +122,7 @@ internal sealed class TrainCommand
 
         console.Out.WriteLine((
             $"Training a {r.GetValue(Level)}-level {r.GetValue(Model)} on {path} ({new FileInfo(path).Length:N0} bytes, {(lines ? "one sequence per line" : "one stream")}), " +
-            $"device {options.Device}, {TorchRuntime.Threads} threads. Ctrl+C stops and saves."));
+            $"device {options.Device}, " + (MpiJob.IsLaunched ? $"{MpiJob.Size} processes x " : "") + $"{TorchRuntime.Threads} threads. Ctrl+C stops and saves."));
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -126,6 +133,10 @@ internal sealed class TrainCommand
         };
         options.CancellationToken = cancel.Token;
         Console.CancelKeyPress += onCancel;
+        // Under mpirun, Ctrl+C on `train --processes N` arrives as the stop signal mpirun forwards to every process.
+        using var stopSignal = MpiJob.IsLaunched
+            ? PosixSignalRegistration.Create(MpiLauncher.StopSignal, c => { c.Cancel = true; cancel.Cancel(); })
+            : null;
         var clock = Stopwatch.StartNew();
         TransformerChain<LanguageModelTransformer> model;
         try
@@ -144,6 +155,7 @@ internal sealed class TrainCommand
             var lm = model.LastTransformer;
             var history = lm.History;
             if (history.TotalSteps == 0) throw new CliException("training stopped before the first step; nothing was saved.", ExitCodes.Cancelled);
+            if (MpiJob.Rank > 0) return ExitCodes.Success;
             ml.Model.SaveAtomically(model, text.Schema, output);
             var last = history.Records.LastOrDefault();
             console.Out.WriteLine((
@@ -156,6 +168,8 @@ internal sealed class TrainCommand
                     (history.BestValidationLoss is { } best
                         ? $"; best validation loss {best:F4} nats/token (perplexity {Math.Exp(best):F2}) at step {history.BestStep:N0}."
                         : "; no validation (--validation 0).")));
+            if (history.AllReduceSeconds > 0)
+                console.Out.WriteLine($"All-reduce of the gradients: {history.AllReduceSeconds * 1000 / history.TotalSteps:F1} ms per step over {MpiJob.Size} processes.");
             console.Out.WriteLine($"Saved {output} ({new FileInfo(output).Length:N0} bytes).");
         }
         return ExitCodes.Success;

@@ -42,4 +42,5 @@ internal struct StepSettings
     public float ClipNorm;   // <= 0: no clipping
     public int CarryState;   // recurrent: start from the state the previous step left (detached), truncated BPTT
     public ulong Seed;       // seeds dropout for this step, so that a resumed run repeats an uninterrupted one
+    public IGradientExchange? Exchange;  // data-parallel: averages loss and gradients over the processes before clipping
 }

@@ -47,7 +47,7 @@ internal sealed partial class LanguageModelEngine
     }
 
     /// <summary>The recurrent state training carries between windows (h, and c for LSTMs, each [layers, batch, hidden]), or null.</summary>
-    public IReadOnlyList<NamedTensor>? ReadTrainingState(LanguageModelConfig config)
+    public IReadOnlyList<NamedTensor>? ReadTrainingState()
     {
         using var access = _core.Read();
         ThrowIfDisposed();

@@ -83,9 +83,12 @@ internal sealed partial class LanguageModelEngine
 
             using var _ = no_grad();
             var gradients = _core.Parameters.Select(p => p.Parameter.grad).OfType<Tensor>().ToArray();
+            var stepLoss = options.Exchange is { } exchange
+                ? AverageOverProcesses(exchange, gradients, loss.detach(), ScoredTargets(targets))
+                : loss.detach();
             var total = GradientNorm.Total(gradients);
             if (options.ClipNorm > 0) GradientNorm.Clip(gradients, total, options.ClipNorm);
-            var host = stack(new[] { loss.detach(), total }).cpu().data<float>().ToArray(); // the one read-back per step
+            var host = stack(new[] { stepLoss, total }).cpu().data<float>().ToArray(); // the one read-back per step
             float lossValue = host[0], normValue = host[1];
             if (!float.IsFinite(lossValue) || !float.IsFinite(normValue))
             {
@@ -104,6 +107,43 @@ internal sealed partial class LanguageModelEngine
         {
             net.eval();
         }
+    }
+
+    /// <summary>
+    /// Data-parallel: each process's mean loss and gradients weighted by its scored targets, summed over the processes
+    /// in one flat buffer, divided by the total. Every process gets the gradients one process would get from the union
+    /// of the batches, and the same loss.
+    /// </summary>
+    private static unsafe Tensor AverageOverProcesses(IGradientExchange exchange, Tensor[] gradients, Tensor loss, long scored)
+    {
+        var device = loss.device;
+        var parts = gradients.Select(g => g.reshape(-1)).Append(loss.reshape(1)).Append(ones(1, device: device)).ToArray();
+        var weighted = cat(parts).mul(scored);
+        var flat = cat(new[] { weighted, zeros(exchange.ControlLength, device: device) }).to(ScalarType.Float32).cpu().contiguous();
+        long length = flat.numel();
+        if (length > int.MaxValue) throw new NotSupportedException($"Data-parallel training supports up to {int.MaxValue} parameters.");
+        var buffer = new Span<float>(TensorMemory.Floats(flat), (int)length);
+        exchange.Sum(buffer);
+        int control = exchange.ControlLength;
+        float totalWeight = buffer[^(control + 1)], lossSum = buffer[^(control + 2)];
+        var averaged = flat.narrow(0, 0, length - control - 2).div_(totalWeight).to(device);
+        long at = 0;
+        foreach (var g in gradients)
+        {
+            g.copy_(averaged.narrow(0, at, g.numel()).view_as(g));
+            at += g.numel();
+        }
+        return tensor(lossSum / totalWeight, device: device);
+    }
+
+    /// <summary>The targets that carry loss: all of them, less padding.</summary>
+    private long ScoredTargets(ReadOnlySpan<long> targets)
+    {
+        long ignore = Settings.IgnoreIndex;
+        if (ignore < 0) return targets.Length;
+        long scored = 0;
+        foreach (var t in targets) if (t != ignore) scored++;
+        return scored;
     }
 
     /// <summary>The forward pass and loss; a carried recurrent state enters and leaves it here (truncated BPTT).</summary>

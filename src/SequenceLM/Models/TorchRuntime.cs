@@ -33,7 +33,10 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>libtorch's intra-op threads. Defaults to all cores; set to 0 to go back to all cores.</summary>
+    /// <summary>
+    /// libtorch's intra-op threads. Defaults to all cores, shared out among the processes of an MPI job on this machine
+    /// (<see cref="MpiJob.LocalSize"/>); set to 0 to go back to that default.
+    /// </summary>
     public static int Threads
     {
         get
@@ -44,12 +47,12 @@ public static class TorchRuntime
         set
         {
             EnsureLoaded();
-            torch.set_num_threads(value > 0 ? value : Environment.ProcessorCount);
+            torch.set_num_threads(value > 0 ? value : DefaultThreads);
         }
     }
 
     /// <summary>
-    /// Loads libtorch once (with intra-op threads = cores, OpenMP threads waiting passively) and turns a missing runtime package into a
+    /// Loads libtorch once (with intra-op threads = cores / local MPI processes, OpenMP threads waiting passively) and turns a missing runtime package into a
     /// <see cref="TorchRuntimeMissingException"/>. Every engine entry point calls it before touching a tensor.
     /// </summary>
     internal static void EnsureLoaded()
@@ -67,10 +70,12 @@ public static class TorchRuntime
             {
                 throw Missing(e);
             }
-            torch.set_num_threads(Environment.ProcessorCount);
+            torch.set_num_threads(DefaultThreads);
             _loaded = true;
         }
     }
+
+    private static int DefaultThreads => Math.Max(1, Environment.ProcessorCount / MpiJob.LocalSize);
 
     internal static bool IsLoadFailure(Exception e) =>
         e is NotSupportedException or InvalidOperationException or DllNotFoundException or TypeInitializationException

@@ -17,7 +17,7 @@ internal static class CheckpointStore
     };
 
     public static void Write(string directory, TrainingCheckpoint checkpoint, LanguageModelEngine model, IReadOnlyList<NamedTensor>? best,
-        LanguageModelConfig config, byte[] preprocessing, bool stateful)
+        LanguageModelConfig config, byte[] preprocessing, IReadOnlyList<NamedTensor>? trainingState)
     {
         Directory.CreateDirectory(directory);
         var name = $"step-{checkpoint.Step:D9}";
@@ -34,8 +34,7 @@ internal static class CheckpointStore
             new Dictionary<string, string> { ["steps"] = model.OptimizerSteps.ToString() }));
         if (best != null) WriteFile(Path.Combine(staging, "best.safetensors"), SafeTensors.ToBytes(best));
         // Mid-epoch, stateful training carries a hidden state into the next window: it is part of the position.
-        if (stateful && checkpoint.BatchInEpoch > 0 && model.ReadTrainingState(config) is { } state)
-            WriteFile(Path.Combine(staging, "state.safetensors"), SafeTensors.ToBytes(state));
+        if (trainingState != null) WriteFile(Path.Combine(staging, "state.safetensors"), SafeTensors.ToBytes(trainingState));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.Move(staging, folder);
         AtomicFile.WriteAllBytes(Path.Combine(directory, LatestFile), System.Text.Encoding.UTF8.GetBytes(name));

@@ -76,6 +76,13 @@ public abstract class LanguageModelTrainerOptions
     public CancellationToken CancellationToken { get; set; }
     /// <summary>Report training loss to <see cref="Progress"/> every N steps (1: every step).</summary>
     public int ReportEveryNSteps { get; set; } = 1;
+    /// <summary>
+    /// Data-parallel training over MPI (Open MPI): every process started by <c>mpirun -np N</c> trains on
+    /// <see cref="BatchSize"/> rows of each global batch of N x BatchSize rows, gradients are averaged with one
+    /// all-reduce per step, and rank 0 alone validates, writes checkpoints and reports progress. Null (the default):
+    /// on when the process was started by mpirun with more than one process; false: always one process. See docs/distributed.md.
+    /// </summary>
+    public bool? Distributed { get; set; }
 
     internal abstract ModelFamily Family { get; }
 

@@ -8,6 +8,8 @@ internal sealed record TrainingCheckpoint
     /// <summary>Batches of <see cref="Epoch"/> already trained on.</summary>
     public int BatchInEpoch { get; init; }
     public long Step { get; init; }
+    /// <summary>Rows per step over all processes (processes x BatchSize); 0 in checkpoints that predate it.</summary>
+    public int GlobalBatchSize { get; init; }
     public float LearningRate { get; init; }
     public double SchedulerBest { get; init; } = double.PositiveInfinity;
     public int SchedulerWaits { get; init; }

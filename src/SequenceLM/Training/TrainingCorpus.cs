@@ -15,7 +15,9 @@ internal sealed class TrainingCorpus
     /// <summary>Per-row mode: fingerprints of the training and validation rows (for the seen/new sample report).</summary>
     public RowRegistry? Rows { get; init; }
 
-    public static TrainingCorpus Create(IDataView input, LanguageModelTrainerOptions options, Vocabulary? fixedVocabulary, int seed)
+    // processes: those of a data-parallel run; validation (on rank 0 alone) cuts batches of all their rows.
+    public static TrainingCorpus Create(IDataView input, LanguageModelTrainerOptions options, Vocabulary? fixedVocabulary, int seed,
+        int processes = 1)
     {
         var (vocabulary, rows, windows, column) = input is WindowedData windowed
             ? FromWindows(windowed, fixedVocabulary)
@@ -32,9 +34,11 @@ internal sealed class TrainingCorpus
         if (validationRows.Count > 0)
         {
             // Validation scores every token, as Evaluate does: per-row sequences, or the stream in consecutive windows.
+            var validationWindows = windows.Clone();
+            validationWindows.BatchSize = windows.BatchSize * processes;
             validation = windows.Mode == WindowMode.PerRow
-                ? new WindowBatchSource(validationRows, vocabulary, windows)
-                : new Evaluation.EvaluationWindows(TokenWindows.Concatenate(validationRows), windows.BatchSize, windows.SequenceLength);
+                ? new WindowBatchSource(validationRows, vocabulary, validationWindows)
+                : new Evaluation.EvaluationWindows(TokenWindows.Concatenate(validationRows), validationWindows.BatchSize, windows.SequenceLength);
         }
         return new TrainingCorpus
         {

@@ -37,4 +37,9 @@ public sealed class TrainingHistory
     public string? StopMessage { get; set; }
     public long TotalSteps { get; set; }
     public double TotalSeconds { get; set; }
+    /// <summary>
+    /// Data-parallel training: seconds this process spent in the per-step all-reduce of gradients, waiting for the
+    /// slowest process included (0 in one process).
+    /// </summary>
+    public double AllReduceSeconds { get; set; }
 }

@@ -6,7 +6,8 @@ namespace Microsoft.ML.SequenceLM.Trainers;
 
 /// <summary>
 /// The optimisation loop: epochs of batches, learning-rate schedule, periodic validation keeping the best weights,
-/// early stopping, budgets, cancellation, non-finite loss and checkpoints. One engine call per step.
+/// early stopping, budgets, cancellation, non-finite loss and checkpoints. One engine call per step. In data-parallel
+/// training (<see cref="DataParallel"/>) every process runs it in step; the root alone validates, reports and writes.
 /// </summary>
 internal sealed class TrainingLoop
 {
@@ -16,11 +17,18 @@ internal sealed class TrainingLoop
     private readonly ITrainingBatchSource? _validation;
     private readonly int _seed;
     private readonly bool _stateful;
-    private readonly Func<TrainingCheckpoint, IReadOnlyList<NamedTensor>?, Task>? _writeCheckpoint;
+    private readonly CheckpointWriter? _writeCheckpoint;
+    private readonly DataParallel? _parallel;
+    private readonly bool _isRoot;
+
+    /// <summary>Writes a checkpoint: the loop's position, the best weights so far and the carried recurrent state (both optional).</summary>
+    public delegate void CheckpointWriter(TrainingCheckpoint checkpoint, IReadOnlyList<NamedTensor>? best, IReadOnlyList<NamedTensor>? trainingState);
 
     public TrainingLoop(LanguageModelEngine model, LanguageModelTrainerOptions options, ITrainingBatchSource train,
-        ITrainingBatchSource? validation, int seed, bool stateful, Func<TrainingCheckpoint, IReadOnlyList<NamedTensor>?, Task>? writeCheckpoint)
+        ITrainingBatchSource? validation, int seed, bool stateful, CheckpointWriter? writeCheckpoint, DataParallel? parallel = null)
     {
+        _parallel = parallel;
+        _isRoot = parallel?.IsRoot ?? true;
         _model = model;
         _options = options;
         _train = train;
@@ -72,7 +80,9 @@ internal sealed class TrainingLoop
             {
                 batchIndex++;
                 if (epoch == state.Epoch && batchIndex <= state.BatchInEpoch) continue; // resumed mid-epoch
-                if (o.CancellationToken.IsCancellationRequested) { reason = TrainingStopReason.Cancelled; break; }
+                if (_parallel == null && o.CancellationToken.IsCancellationRequested) { reason = TrainingStopReason.Cancelled; break; }
+                // Across processes, a stop request or the root's spent budget travels with this step's gradients.
+                _parallel?.SetControls(o.CancellationToken.IsCancellationRequested, BudgetSpent(elapsed()));
 
                 // A window that starts new streams begins from zeros; its final state then carries into the next one.
                 if (_stateful && !batch.ContinuesPrevious) _model.ResetState(training: true, evaluation: false);
@@ -84,7 +94,8 @@ internal sealed class TrainingLoop
                     LearningRate = lr,
                     ClipNorm = o.GradientClipNorm,
                     CarryState = _stateful ? 1 : 0,
-                    Seed = (ulong)SeedMix.Combine(_seed, step) & 0x7fffffffUL,
+                    Seed = (ulong)StepSeed(step) & 0x7fffffffUL,
+                    Exchange = _parallel,
                 };
                 var (loss, _) = _model.TrainStep(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, stepOptions);
                 if (!float.IsFinite(loss))
@@ -102,7 +113,7 @@ internal sealed class TrainingLoop
                 step++;
                 windowLoss += loss;
                 windowSteps++;
-                windowTokens += (long)batch.BatchSize * batch.SequenceLength;
+                windowTokens += (long)batch.BatchSize * batch.SequenceLength * (_parallel?.Size ?? 1);
 
                 bool evaluate = _validation != null &&
                                 (o.EvaluateEveryNSteps > 0 ? step % o.EvaluateEveryNSteps == 0 : false);
@@ -120,7 +131,8 @@ internal sealed class TrainingLoop
                         elapsed(), plannedSteps, o);
                 }
                 if (o.MaximumSteps is { } max && step >= max) reason = TrainingStopReason.StepBudget;
-                if (o.TimeBudget is { } budget && elapsed() >= budget.TotalSeconds) reason = TrainingStopReason.TimeBudget;
+                if (_parallel?.BudgetSpent ?? BudgetSpent(elapsed())) reason = TrainingStopReason.TimeBudget;
+                if (_parallel?.StopRequested == true) reason = TrainingStopReason.Cancelled;
                 if (_writeCheckpoint != null && o.CheckpointEveryNSteps > 0 && step % o.CheckpointEveryNSteps == 0)
                     Checkpoint(epoch, batchIndex, step, scheduler, evaluationsWithoutImprovement, elapsed(), history, best);
                 if (reason != TrainingStopReason.Completed) break;
@@ -159,22 +171,28 @@ internal sealed class TrainingLoop
         history.StopMessage = message ?? DescribeStop(reason, step);
         history.TotalSteps = step;
         history.TotalSeconds = elapsed();
+        history.AllReduceSeconds = _parallel?.ExchangeSeconds ?? 0;
         return history;
     }
 
     private double Validate(ref IReadOnlyList<NamedTensor>? best, ref int waits, TrainingHistory history, long step,
         LearningRateScheduler scheduler)
     {
-        var (sum, tokens) = CrossEntropyEvaluator.Run(_model, _validation!, _stateful && _validation!.IsSequential,
-            _options.MaximumValidationBatches);
-        double loss = tokens > 0 ? sum / tokens : double.NaN;
+        double loss = double.NaN;
+        if (_isRoot)
+        {
+            var (sum, tokens) = CrossEntropyEvaluator.Run(_model, _validation!, _stateful && _validation!.IsSequential,
+                _options.MaximumValidationBatches);
+            loss = tokens > 0 ? sum / tokens : double.NaN;
+        }
+        if (_parallel != null) loss = _parallel.FromRoot(loss);
         scheduler.OnValidation(loss);
         if (history.BestValidationLoss is null || loss < history.BestValidationLoss)
         {
             history.BestValidationLoss = loss;
             history.BestStep = step;
             waits = 0;
-            if (_options.KeepBestWeights) best = _model.ReadTensors(TensorKind.Parameters);
+            if (_options.KeepBestWeights && _isRoot) best = _model.ReadTensors(TensorKind.Parameters);
         }
         else
         {
@@ -194,7 +212,7 @@ internal sealed class TrainingLoop
         history.Records.Add(new TrainingRecord(step, epoch, trainLoss, validationLoss, lr, tokensPerSecond, elapsed));
         double fraction = Math.Clamp((double)step / Math.Max(1, plannedSteps), 0, 1);
         if (o.TimeBudget is { } budget) fraction = Math.Max(fraction, Math.Clamp(elapsed / budget.TotalSeconds, 0, 1));
-        o.Progress?.Report(new TrainingProgress
+        if (_isRoot) o.Progress?.Report(new TrainingProgress
         {
             Step = step,
             Epoch = epoch,
@@ -231,7 +249,19 @@ internal sealed class TrainingLoop
             ElapsedSeconds = elapsed,
             Records = history.Records.ToList(),
         };
-        _writeCheckpoint!(checkpoint, best).GetAwaiter().GetResult();
+        // Mid-epoch, stateful training carries a hidden state into the next window: it is part of the position.
+        var state = _stateful && batchInEpoch > 0 ? _model.ReadTrainingState() : null;
+        if (_parallel != null && state != null) state = _parallel.GatherTrainingState(state);
+        if (_isRoot) _writeCheckpoint!(checkpoint, best, state);
+    }
+
+    private bool BudgetSpent(double elapsed) => _options.TimeBudget is { } budget && elapsed >= budget.TotalSeconds;
+
+    /// <summary>Dropout's seed for a step; other processes of a data-parallel run mix in their rank, for masks of their own.</summary>
+    private int StepSeed(long step)
+    {
+        int seed = SeedMix.Combine(_seed, step);
+        return _parallel is { Rank: > 0 } p ? SeedMix.Combine(seed, p.Rank) : seed;
     }
 
     private static string DescribeStop(TrainingStopReason reason, long step) => reason switch

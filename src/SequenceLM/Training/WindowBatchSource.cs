@@ -18,6 +18,14 @@ internal sealed class WindowBatchSource : ITrainingBatchSource
 
     public WindowOptions Options => _options.Clone();
 
+    /// <summary>The same split cut into batches of <paramref name="batchSize"/> rows (a data-parallel run's global batches).</summary>
+    public WindowBatchSource WithBatchSize(int batchSize)
+    {
+        var options = _options.Clone();
+        options.BatchSize = batchSize;
+        return new WindowBatchSource(_rows, _vocabulary, options);
+    }
+
     public bool IsSequential => _options.Mode == WindowMode.Sequential;
 
     public long TokenCount => _stream?.LongLength ?? _rows.Sum(r => (long)r.Length);
