@@ -5,6 +5,8 @@ using Microsoft.ML.SequenceLM;
 // Quality runs on the field's corpora, our side. quality/run.sh runs this and quality/reference.py (PyTorch) on the
 // same configuration at the same time, one core each, and prints both results.
 // Usage: SequenceLM.Quality <anna|names-gru|names-rnn|ptb-gru|ptb-transformer> --data DIR [--seconds N] [--steps N]
+// The full, resumable runs whose figures go to quality/results (see docs/results.md):
+//        SequenceLM.Quality anna-lstm --data DIR --run DIR [--results DIR]
 string task = args.Length > 0 ? args[0] : throw new ArgumentException("task missing");
 string data = Arg("--data") ?? Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data");
 double seconds = double.Parse(Arg("--seconds") ?? "300");
@@ -16,6 +18,8 @@ var clock = Stopwatch.StartNew();
 var result = task switch
 {
     "anna" => Anna(),
+    "anna-lstm" => Microsoft.ML.SequenceLM.Quality.AnnaLstm.Run(ml, data, Arg("--run") ?? throw new ArgumentException("--run DIR missing"),
+        Microsoft.ML.SequenceLM.Quality.ResultFiles.Directory(Arg("--results"))),
     "names-gru" => Names(new GruOptions()),
     "names-rnn" => Names(new RnnOptions()),
     "ptb-gru" => Ptb(new GruOptions { EmbeddingSize = 256, HiddenSize = 256, NumberOfLayers = 2, Dropout = 0.3f }),

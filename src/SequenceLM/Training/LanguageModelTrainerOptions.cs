@@ -39,6 +39,12 @@ public abstract class LanguageModelTrainerOptions
     public float Beta2 { get; set; } = 0.999f;
     public float Epsilon { get; set; } = 1e-8f;
     public float WeightDecay { get; set; }
+    /// <summary>
+    /// False (default): <see cref="WeightDecay"/> applies to matrices and embeddings only, not to biases and
+    /// normalisation gains (nanoGPT's and most recipes' practice). True: every parameter decays, as torch.optim does
+    /// with a single parameter group.
+    /// </summary>
+    public bool DecayAllParameters { get; set; }
     /// <summary>Clips the global gradient norm to this value; 0 turns clipping off.</summary>
     public float GradientClipNorm { get; set; } = 5f;
     public float Dropout { get; set; } = 0.2f;
