@@ -24,6 +24,11 @@ public abstract class LanguageModelTrainerOptions
     public int MinimumTokenCount { get; set; } = 1;
     /// <summary>Largest vocabulary, reserved tokens included, or 0 for no limit (short form only).</summary>
     public int MaximumVocabularySize { get; set; }
+    /// <summary>
+    /// Keeps only the first N tokens of the training input (rows in order), before any validation split; 0 keeps all.
+    /// d2l's <c>load_corpus_time_machine(max_tokens=10000)</c>. The vocabulary is still built from the whole input.
+    /// </summary>
+    public long MaximumTrainingTokens { get; set; }
 
     // ---- loop ----
     public int Epochs { get; set; } = 10;
@@ -105,6 +110,7 @@ public abstract class LanguageModelTrainerOptions
         if (EarlyStoppingPatience < 0) throw Range(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "cannot be negative");
         if (CheckpointEveryNSteps < 0) throw Range(nameof(CheckpointEveryNSteps), CheckpointEveryNSteps, "cannot be negative");
         if (MinimumTokenCount < 1) throw Range(nameof(MinimumTokenCount), MinimumTokenCount, "must be at least 1");
+        if (MaximumTrainingTokens < 0) throw Range(nameof(MaximumTrainingTokens), MaximumTrainingTokens, "must be 0 (all) or positive");
         if (MaximumVocabularySize < 0) throw Range(nameof(MaximumVocabularySize), MaximumVocabularySize, "must be 0 (no limit) or positive");
         if (ReportEveryNSteps < 1) throw Range(nameof(ReportEveryNSteps), ReportEveryNSteps, "must be at least 1");
         if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("Device must be \"cpu\", \"cuda\", \"cuda:N\" or \"auto\".", nameof(Device));
