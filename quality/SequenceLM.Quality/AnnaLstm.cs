@@ -15,18 +15,12 @@ internal static class AnnaLstm
 
     public static Dictionary<string, object> Run(MLContext ml, string data, string runDirectory, string results)
     {
-        var checkpoints = Path.Combine(runDirectory, "checkpoints");
-        bool resume = File.Exists(Path.Combine(checkpoints, "latest"));
-        var log = Path.Combine(runDirectory, "progress.log");
-        var options = new LstmOptions
+        var options = new RunFolder(runDirectory).Apply(new LstmOptions
         {
             EmbeddingSize = 0, HiddenSize = 512, NumberOfLayers = 2, Dropout = 0.5f, SequenceLength = 100, BatchSize = 128,
             Optimizer = OptimizerKind.Adam, LearningRate = 1e-3f, GradientClipNorm = 5f, ValidationFraction = 0.1f, Epochs = Epochs,
             EvaluateEveryNSteps = 0, ReportEveryNSteps = 10, KeepBestWeights = false, Device = "cpu", Seed = 1,
-            CheckpointDirectory = checkpoints, CheckpointEveryNSteps = 20, ResumeFromCheckpoint = resume ? checkpoints : null,
-            Progress = new Progress<TrainingProgress>(p => File.AppendAllText(log, FormattableString.Invariant(
-                $"{DateTime.UtcNow:HH:mm:ss} step {p.Step} epoch {p.Epoch} train {p.TrainLoss:F4} validation {p.ValidationLoss:F4} {p.TokensPerSecond:F0} chars/s elapsed {p.Elapsed.TotalSeconds:F0}s\n"))),
-        };
+        }, "checkpoints", checkpointEveryNSteps: 20);
         var text = ml.Data.LoadTextDocument(Path.Combine(data, "anna.txt"));
         using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Lstm(options)).Fit(text);
         var lm = model.LastTransformer;
@@ -51,7 +45,7 @@ internal static class AnnaLstm
             ["sample_top_k_5"] = Sample(new GenerationOptions { TopK = 5 }),
         };
         ResultFiles.WriteJson(results, "anna-lstm", figures);
-        ResultFiles.WritePlot(results, "anna-lstm-steps", curves.ToSvg(CurveAxis.Steps, "anna.txt, character LSTM 2x512: loss vs step"));
+        ResultFiles.WritePlot(results, "anna-lstm-epochs", curves.ToSvg(CurveAxis.Epochs, "anna.txt, character LSTM 2x512: loss per epoch"));
         ResultFiles.WritePlot(results, "anna-lstm-seconds", curves.ToSvg(CurveAxis.Seconds, "anna.txt, character LSTM 2x512: loss vs wall clock"));
         return figures;
     }

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML.SequenceLM;
+using Microsoft.ML.SequenceLM.Quality;
 
 // Quality runs on the field's corpora, our side. quality/run.sh runs this and quality/reference.py (PyTorch) on the
 // same configuration at the same time, one core each, and prints both results.
 // Usage: SequenceLM.Quality <anna|names-gru|names-rnn|ptb-gru|ptb-transformer> --data DIR [--seconds N] [--steps N]
-// The full, resumable runs whose figures go to quality/results (see docs/results.md):
-//        SequenceLM.Quality anna-lstm --data DIR --run DIR [--results DIR]
+// The full, resumable runs whose figures go to quality/results (see docs/results.md; quality/long-run.sh runs them):
+//        SequenceLM.Quality <anna-lstm|timemachine-rnn256|timemachine-rnn512|ptb-analyses> --data DIR --run DIR [--results DIR] [--epochs N]
+//        SequenceLM.Quality transformer-initialisation --data DIR [--results DIR] [--steps N]
 string task = args.Length > 0 ? args[0] : throw new ArgumentException("task missing");
 string data = Arg("--data") ?? Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data");
 double seconds = double.Parse(Arg("--seconds") ?? "300");
@@ -18,8 +20,11 @@ var clock = Stopwatch.StartNew();
 var result = task switch
 {
     "anna" => Anna(),
-    "anna-lstm" => Microsoft.ML.SequenceLM.Quality.AnnaLstm.Run(ml, data, Arg("--run") ?? throw new ArgumentException("--run DIR missing"),
-        Microsoft.ML.SequenceLM.Quality.ResultFiles.Directory(Arg("--results"))),
+    "anna-lstm" => AnnaLstm.Run(ml, data, Run().Path, Results()),
+    "timemachine-rnn256" => TimeMachineRnn.Run(ml, data, Run(), Results(), hidden: 256, Epochs()),
+    "timemachine-rnn512" => TimeMachineRnn.Run(ml, data, Run(), Results(), hidden: 512, Epochs()),
+    "transformer-initialisation" => InitialisationSchemes.Run(ml, data, Results(), steps ?? 1000),
+    "ptb-analyses" => PtbAnalyses.Run(ml, data, Run(), Results(), epochs: Epochs() ?? 6),
     "names-gru" => Names(new GruOptions()),
     "names-rnn" => Names(new RnnOptions()),
     "ptb-gru" => Ptb(new GruOptions { EmbeddingSize = 256, HiddenSize = 256, NumberOfLayers = 2, Dropout = 0.3f }),
@@ -120,6 +125,12 @@ Dictionary<string, object> Summary(LanguageModelTransformer lm) => new()
     ["curve"] = lm.History.Records.Where(r => r.ValidationLoss != null)
         .Select(r => new[] { r.Step, Math.Round(r.ElapsedSeconds, 1), Math.Round(r.ValidationLoss!.Value, 4) }).ToArray(),
 };
+
+RunFolder Run() => new(Arg("--run") ?? throw new ArgumentException("--run DIR missing"));
+
+string Results() => ResultFiles.Directory(Arg("--results"));
+
+int? Epochs() => Arg("--epochs") is { } e ? int.Parse(e) : null;
 
 string? Arg(string name)
 {

@@ -7,7 +7,7 @@ namespace Microsoft.ML.SequenceLM;
 /// <summary>A small self-contained SVG line chart (title, axes with their labels, ticks, legend); no dependencies.</summary>
 internal static class SvgChart
 {
-    private const int Width = 800, Height = 480, Left = 70, Right = 200, Top = 40, Bottom = 50;
+    private const int Width = 880, Height = 480, Left = 70, Right = 270, Top = 40, Bottom = 50;
 
     public static string Lines(IReadOnlyList<(string Label, string Colour, bool Dashed, List<(double X, double Y)> Points)> series,
         string title, string xLabel, string yLabel)
