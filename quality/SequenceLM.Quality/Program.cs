@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML.SequenceLM;
+using Microsoft.ML.SequenceLM.Quality;
 
 // Quality runs on the field's corpora, our side. quality/run.sh runs this and quality/reference.py (PyTorch) on the
 // same configuration at the same time, one core each, and prints both results.
 // Usage: SequenceLM.Quality <anna|names-FAMILY|names-ladder|ptb-gru|ptb-transformer> --data DIR [--seconds N] [--steps N]
 //        [--eval-every N] [--plot FILE.svg]   (FAMILY: bigram, bigram-counts, mlp, wavenet, rnn, gru, lstm, transformer; names-ladder trains
 //                             the seven families one after the other and draws their test-loss curves into --plot)
+// The full, resumable runs whose figures go to quality/results (see docs/results.md; quality/long-run.sh runs them):
+//        SequenceLM.Quality <anna-lstm|timemachine-rnn256|timemachine-rnn512|ptb-analyses> --data DIR --run DIR [--results DIR] [--epochs N]
+//        SequenceLM.Quality transformer-initialisation --data DIR [--results DIR] [--steps N]
 string task = args.Length > 0 ? args[0] : throw new ArgumentException("task missing");
 string data = Arg("--data") ?? Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data");
 double seconds = double.Parse(Arg("--seconds") ?? "300");
@@ -18,6 +22,11 @@ var clock = Stopwatch.StartNew();
 var result = task switch
 {
     "anna" => Anna(),
+    "anna-lstm" => AnnaLstm.Run(ml, data, Run().Path, Results()),
+    "timemachine-rnn256" => TimeMachineRnn.Run(ml, data, Run(), Results(), hidden: 256, Epochs()),
+    "timemachine-rnn512" => TimeMachineRnn.Run(ml, data, Run(), Results(), hidden: 512, Epochs()),
+    "transformer-initialisation" => InitialisationSchemes.Run(ml, data, Results(), steps ?? 1000),
+    "ptb-analyses" => PtbAnalyses.Run(ml, data, Run(), Results(), epochs: Epochs() ?? 6),
     "names-ladder" => Ladder(),
     _ when task.StartsWith("names-", StringComparison.Ordinal) => Names(NamesOptions(task["names-".Length..])),
     "ptb-gru" => Ptb(new GruOptions { EmbeddingSize = 256, HiddenSize = 256, NumberOfLayers = 2, Dropout = 0.3f }),
@@ -110,7 +119,7 @@ Dictionary<string, object> Ladder()
         Console.Error.WriteLine($"{family}: {JsonSerializer.Serialize(rows[family])}");
     }
     if (Arg("--plot") is { } plot)
-        curves.SaveSvg(plot, title: "names.txt: test loss of the seven families at equal steps", trainingLoss: false);
+        curves.SaveSvg(plot, title: "names.txt: test loss of the seven families at equal steps", series: CurveSeries.Validation);
     return rows;
 }
 
@@ -156,6 +165,12 @@ Dictionary<string, object> Summary(LanguageModelTransformer lm) => new()
     ["curve"] = lm.History.Records.Where(r => r.ValidationLoss != null)
         .Select(r => new[] { r.Step, Math.Round(r.ElapsedSeconds, 1), Math.Round(r.ValidationLoss!.Value, 4) }).ToArray(),
 };
+
+RunFolder Run() => new(Arg("--run") ?? throw new ArgumentException("--run DIR missing"));
+
+string Results() => ResultFiles.Directory(Arg("--results"));
+
+int? Epochs() => Arg("--epochs") is { } e ? int.Parse(e) : null;
 
 string? Arg(string name)
 {

@@ -67,12 +67,12 @@ def write_safetensors(path, tensors):
 
 
 class Head(nn.Module):
-    """head.weight [V, H] (absent when tied) and head.bias [V]."""
+    """head.weight [V, H] (absent when tied) and head.bias [V] (absent without biases)."""
 
-    def __init__(self, hidden, vocab, tied):
+    def __init__(self, hidden, vocab, tied, bias=True):
         super().__init__()
         self.weight = None if tied else nn.Parameter(torch.empty(vocab, hidden))
-        self.bias = nn.Parameter(torch.empty(vocab))
+        self.bias = nn.Parameter(torch.empty(vocab)) if bias else None
 
     def forward(self, x, tied_weight):
         return F.linear(x, tied_weight if self.weight is None else self.weight, self.bias)
@@ -114,12 +114,24 @@ def sinusoids(length, width):
     return table
 
 
+class Norm(nn.Module):
+    """LayerNorm with an optional bias (nanoGPT's; torch 1.13's nn.LayerNorm always has one)."""
+
+    def __init__(self, width, bias):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(width))
+        self.bias = nn.Parameter(torch.zeros(width)) if bias else None
+
+    def forward(self, x):
+        return F.layer_norm(x, self.weight.shape, self.weight, self.bias, 1e-5)
+
+
 class Attention(nn.Module):
-    def __init__(self, width, heads, dropout):
+    def __init__(self, width, heads, dropout, bias):
         super().__init__()
         self.heads, self.dropout = heads, dropout
-        self.qkv = nn.Linear(width, 3 * width)
-        self.proj = nn.Linear(width, width)
+        self.qkv = nn.Linear(width, 3 * width, bias=bias)
+        self.proj = nn.Linear(width, width, bias=bias)
 
     def forward(self, x):
         B, T, C = x.shape
@@ -131,22 +143,23 @@ class Attention(nn.Module):
 
 
 class Mlp(nn.Module):
-    def __init__(self, width, ffn):
+    def __init__(self, width, ffn, bias, gelu):
         super().__init__()
-        self.fc = nn.Linear(width, ffn)
-        self.proj = nn.Linear(ffn, width)
+        self.fc = nn.Linear(width, ffn, bias=bias)
+        self.proj = nn.Linear(ffn, width, bias=bias)
+        self.gelu = gelu
 
     def forward(self, x):
-        return self.proj(F.gelu(self.fc(x)))
+        return self.proj(F.gelu(self.fc(x), approximate=self.gelu))
 
 
 class Block(nn.Module):
-    def __init__(self, width, heads, ffn, dropout):
+    def __init__(self, width, heads, ffn, dropout, bias, gelu):
         super().__init__()
-        self.ln1 = nn.LayerNorm(width)
-        self.attn = Attention(width, heads, dropout)
-        self.ln2 = nn.LayerNorm(width)
-        self.mlp = Mlp(width, ffn)
+        self.ln1 = Norm(width, bias)
+        self.attn = Attention(width, heads, dropout, bias)
+        self.ln2 = Norm(width, bias)
+        self.mlp = Mlp(width, ffn, bias, gelu)
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x):
@@ -167,9 +180,10 @@ class TransformerModel(nn.Module):
         else:
             self.wpe = nn.Embedding(context, width)
         self.dropout = nn.Dropout(c["dropout"])
-        self.blocks = nn.ModuleList(Block(width, c["num_heads"], ffn, c["dropout"]) for _ in range(c["num_layers"]))
-        self.ln_f = nn.LayerNorm(width)
-        self.head = Head(width, c["vocab_size"], bool(c["tie_weights"]))
+        bias, gelu = bool(c.get("bias", 1)), c.get("gelu", "none")
+        self.blocks = nn.ModuleList(Block(width, c["num_heads"], ffn, c["dropout"], bias, gelu) for _ in range(c["num_layers"]))
+        self.ln_f = Norm(width, bias)
+        self.head = Head(width, c["vocab_size"], bool(c["tie_weights"]), bias)
 
     def forward(self, tokens):
         T = tokens.shape[1]
@@ -322,8 +336,15 @@ def hidden_gradient_norms(model, config, inputs, targets):
     return torch.stack([g.norm() for g in torch.autograd.grad(loss, tops)]).double()
 
 
-def make_optimizer(parameters, info):
+def make_optimizer(model, info):
+    """torch.optim with nanoGPT's two parameter groups: matrices and embeddings decay, biases and norm gains do not
+    (unless the case says decay_all)."""
     kind, lr, wd = info["optimizer"], info["lr"], info.get("weight_decay", 0.0)
+    if info.get("decay_all", False):
+        parameters = model.parameters()
+    else:
+        parameters = [{"params": [p for p in model.parameters() if p.dim() >= 2], "weight_decay": wd},
+                      {"params": [p for p in model.parameters() if p.dim() < 2], "weight_decay": 0.0}]
     if kind == "sgd":
         return torch.optim.SGD(parameters, lr=lr, momentum=info.get("momentum", 0.0), weight_decay=wd)
     betas = (info.get("beta1", 0.9), info.get("beta2", 0.999))
@@ -360,7 +381,7 @@ def verify(folder):
         if config["dropout"] > 0:
             print(f"  note: dropout {config['dropout']} > 0, training-step numbers are not comparable")
         model.train()
-        optimizer = make_optimizer(model.parameters(), info)
+        optimizer = make_optimizer(model, info)
         ignore = config["ignore_index"] if config["ignore_index"] >= 0 else -100
         for step in range(info.get("steps", 1)):
             optimizer.zero_grad()

@@ -62,6 +62,9 @@ internal sealed class InfoCommand
             Line("context", c.ContextLength.ToString(inv));
             Line("feed-forward", c.FeedForwardSize.ToString(inv));
             Line("positions", c.Positional.ToString().ToLowerInvariant());
+            Line("biases", c.Bias ? "yes" : "no");
+            Line("initialisation", c.Initialization == TransformerInitialization.Gpt2 ? "gpt2" : "pytorch");
+            Line("gelu", c.Gelu == GeluApproximation.Tanh ? "tanh" : "exact");
         }
         else if (c.Family != ModelFamily.Bigram)
         {

@@ -47,8 +47,24 @@ internal sealed class TrainCommand
     };
     private readonly Option<float> Lr = CliOptions.Create<float>("--lr", "Learning rate. [default: 0.001; 0.05 bigram, 0.003 mlp and wavenet]", "RATE").Positive();
     private readonly Option<string> Optimizer = CliOptions.Create<string>("--optimizer", "sgd, adam or adamw. [default: adam recurrent, adamw transformer]");
+    private readonly Option<float> WeightDecay = CliOptions.Create<float>("--weight-decay",
+        "Weight decay (decoupled for adamw, L2 otherwise) on matrices and embeddings. [default: 0 recurrent, 0.1 transformer]", "RATE").NonNegative();
+    private readonly Option<bool> DecayAll = CliOptions.Create<bool>("--decay-all", "Apply --weight-decay to biases and normalisation gains too.");
+    private readonly Option<float> Beta1 = CliOptions.Create<float>("--beta1", "Adam/AdamW beta1. [default: 0.9]", "B").InRange(0, 1, maxExclusive: true);
+    private readonly Option<float> Beta2 = CliOptions.Create<float>("--beta2", "Adam/AdamW beta2. [default: 0.999 recurrent, 0.99 transformer]", "B").InRange(0, 1, maxExclusive: true);
+    private readonly Option<float> Eps = CliOptions.Create<float>("--eps", "Adam/AdamW epsilon. [default: 1e-8]", "E").Positive();
+    private readonly Option<string> Schedule = CliOptions.Create<string>("--schedule",
+        "Learning-rate schedule: constant, or cosine (linear warm-up for --warmup steps, then cosine decay to 10%). [default: constant recurrent, cosine transformer]");
+    private readonly Option<int> Warmup = CliOptions.Create<int>("--warmup", "Warm-up steps of the cosine schedule. [default: 100]", "N").NonNegative();
+    private readonly Option<string> Head = CliOptions.Create<string>("--head",
+        "tied (the output layer shares the embedding matrix; recurrent: needs --embedding = --hidden) or untied. [default: untied recurrent, tied transformer]");
+    private readonly Option<bool> NoBias = CliOptions.Create<bool>("--no-bias", "Transformer: no biases in the linear and LayerNorm layers (nanoGPT's bias=False).");
+    private readonly Option<string> Init = CliOptions.Create<string>("--init", "Transformer initialisation: gpt2 (N(0, 0.02), scaled residual projections) or pytorch (module defaults). [default: gpt2]");
+    private readonly Option<string> Gelu = CliOptions.Create<string>("--gelu", "Transformer GELU: exact or tanh (the approximation). [default: exact]");
     private readonly Option<float> Clip = CliOptions.Create<float>("--clip", "Clip the gradient norm to this value; 0 turns clipping off. [default: 5 recurrent, 1 transformer]", "NORM").NonNegative();
     private readonly Option<string> Device = CliOptions.Create<string>("--device", "cpu, cuda, cuda:N or auto (CUDA when available).");
+    private readonly Option<string> ValidationFile = CliOptions.Create<string>("--validation-file",
+        "A separate validation text, read like the training file (replaces --validation's held-out fraction).", "PATH");
     private readonly Option<float> Validation = CliOptions.Create<float>("--validation", "Fraction of the data held out for validation; 0 turns validation off.", "FRACTION").InRange(0, 1, maxExclusive: true);
     private readonly Option<int> EvalEvery = CliOptions.Create<int>("--eval-every", "Validate every N steps; 0 validates at the end of each epoch. [default: 0]", "N").NonNegative();
     private readonly Option<int> ReportEvery = CliOptions.Create<int>("--report-every",
@@ -69,6 +85,10 @@ internal sealed class TrainCommand
         Mode.DefaultValueFactory = _ => "stream";
         Mode.AcceptOnlyFromAmong("stream", "lines");
         Optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
+        Schedule.AcceptOnlyFromAmong("constant", "cosine");
+        Head.AcceptOnlyFromAmong("tied", "untied");
+        Init.AcceptOnlyFromAmong("gpt2", "pytorch");
+        Gelu.AcceptOnlyFromAmong("exact", "tanh");
         Device.DefaultValueFactory = _ => "auto";
         Device.Validators.Add(r =>
         {
@@ -82,7 +102,8 @@ internal sealed class TrainCommand
         var command = new Command("train", "Train a language model on a text file and save it.")
         {
             File, Model, Level, Mode, Embedding, Hidden, Layers, Heads, Width, Context, Smoothing, Dropout, Batch, Seq, Epochs, MaxSteps, Time,
-            Lr, Optimizer, Clip, Device, Validation, EvalEvery, ReportEvery, Seed, Output, Processes,
+            Lr, Optimizer, WeightDecay, DecayAll, Beta1, Beta2, Eps, Schedule, Warmup, Head, NoBias, Init, Gelu, Clip, Device,
+            Validation, ValidationFile, EvalEvery, ReportEvery, Seed, Output, Processes,
         };
         command.SetAction(result => SequenceLMCli.Guard(console, result, () => Run(console, result)));
         return command;
@@ -105,10 +126,17 @@ internal sealed class TrainCommand
 
         var options = BuildOptions(r, lines);
         var ml = new MLContext(r.Given(Seed));
-        var text = ml.Data.LoadTextDocument(path, new TextDocumentOptions { Mode = lines ? TextDocumentMode.LinePerRow : TextDocumentMode.WholeDocument });
+        var documentOptions = new TextDocumentOptions { Mode = lines ? TextDocumentMode.LinePerRow : TextDocumentMode.WholeDocument };
+        var text = ml.Data.LoadTextDocument(path, documentOptions);
         IEstimator<ITransformer> tokenizer = words
             ? ml.Transforms.TokenizeWords(options: lines ? new WordTokenizerOptions() : WordTokenizerOptions.Ptb())
             : ml.Transforms.TokenizeChars();
+        if (r.GetValue(ValidationFile) is { } validationPath)
+        {
+            // The trainer reads validation rows after the same preceding transforms as the training rows.
+            var validation = ml.Data.LoadTextDocument(CliOptions.ExistingFile(validationPath, "validation file"), documentOptions);
+            options.ValidationData = tokenizer.Fit(text).Transform(validation);
+        }
         var trainer = r.GetValue(Model) switch
         {
             "rnn" => ml.LanguageModels().Trainers.Rnn((RnnOptions)options),
@@ -209,6 +237,9 @@ internal sealed class TrainCommand
                 throw new CliException($"{option.Name} does not apply to --model {family}; {hint}.", ExitCodes.Usage);
         }
         if (family != "bigram") NotFor(Smoothing, "it fits a bigram's table from counts");
+        if (family != "transformer")
+            foreach (var option in new Option[] { NoBias, Init, Gelu }) NotFor(option, "it is a Transformer option");
+        if (family is "bigram" or "mlp" or "wavenet") NotFor(Head, "only recurrent models and Transformers have a tied/untied output layer");
 
         LanguageModelTrainerOptions o;
         switch (family)
@@ -221,6 +252,10 @@ internal sealed class TrainCommand
                 if (r.Given(Heads) is { } heads) t.NumberOfHeads = heads;
                 if (r.Given(Layers) is { } blocks) t.NumberOfLayers = blocks;
                 if (r.Given(Context) is { } context) t.ContextLength = context;
+                if (r.Given(NoBias) is true) t.Bias = false;
+                if (r.GetValue(Init) is { } init) t.Initialization = init == "pytorch" ? TransformerInitialization.PyTorchDefaults : TransformerInitialization.Gpt2;
+                if (r.GetValue(Gelu) is { } gelu) t.Gelu = gelu == "tanh" ? GeluApproximation.Tanh : GeluApproximation.None;
+                if (r.GetValue(Head) is { } head) t.TieWeights = head == "tied";
                 o = t;
                 break;
             case "bigram":
@@ -256,6 +291,7 @@ internal sealed class TrainCommand
                 }
                 if (r.Given(Hidden) is { } hidden) rec.HiddenSize = hidden;
                 if (r.Given(Layers) is { } layers) rec.NumberOfLayers = layers;
+                if (r.GetValue(Head) is { } tying) rec.TieWeights = tying == "tied";
                 o = rec;
                 break;
         }
@@ -276,9 +312,21 @@ internal sealed class TrainCommand
         if (r.Given(Lr) is { } lr) o.LearningRate = lr;
         if (r.GetValue(Optimizer) is { } optimizer)
             o.Optimizer = optimizer switch { "sgd" => OptimizerKind.Sgd, "adam" => OptimizerKind.Adam, _ => OptimizerKind.AdamW };
+        if (r.Given(WeightDecay) is { } decay) o.WeightDecay = decay;
+        if (r.Given(DecayAll) is true) o.DecayAllParameters = true;
+        if (r.Given(Beta1) is { } beta1) o.Beta1 = beta1;
+        if (r.Given(Beta2) is { } beta2) o.Beta2 = beta2;
+        if (r.Given(Eps) is { } eps) o.Epsilon = eps;
+        if (r.Given(Warmup) is not null && r.GetValue(Schedule) == "constant")
+            throw new CliException("--warmup belongs to --schedule cosine.", ExitCodes.Usage);
+        if (r.GetValue(Schedule) == "constant") o.LearningRateSchedule = LearningRateSchedule.Constant;
+        else if (r.GetValue(Schedule) == "cosine" || r.Given(Warmup) is not null)
+            o.LearningRateSchedule = LearningRateSchedule.Cosine(warmupSteps: r.Given(Warmup) ?? 100);
         if (r.Given(Clip) is { } clip) o.GradientClipNorm = clip;
         o.Device = r.GetValue(Device)!;
-        o.ValidationFraction = r.GetValue(Validation);
+        if (r.GetValue(ValidationFile) is not null && r.Given(Validation) is not null)
+            throw new CliException("give either --validation (a held-out fraction) or --validation-file, not both.", ExitCodes.Usage);
+        o.ValidationFraction = r.GetValue(ValidationFile) is null ? r.GetValue(Validation) : 0f;
         if (r.Given(EvalEvery) is { } every) o.EvaluateEveryNSteps = every;
         if (r.Given(Seed) is { } seed) o.Seed = seed;
         o.ReportEveryNSteps = r.Given(ReportEvery) ?? 10;

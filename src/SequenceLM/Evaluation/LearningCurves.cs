@@ -6,8 +6,29 @@ namespace Microsoft.ML.SequenceLM;
 /// <summary>Which quantity the horizontal axis of a learning-curve chart shows.</summary>
 public enum CurveAxis
 {
+    /// <summary>Optimisation steps.</summary>
     Steps,
+    /// <summary>Wall-clock seconds of training.</summary>
     Seconds,
+    /// <summary>Epochs (passes over the training data), fractional within an epoch.</summary>
+    Epochs,
+}
+
+/// <summary>Which quantity the vertical axis of a learning-curve chart shows.</summary>
+public enum CurveMetric
+{
+    /// <summary>Cross-entropy in nats per token.</summary>
+    Loss,
+    /// <summary>Perplexity, exp(loss).</summary>
+    Perplexity,
+}
+
+/// <summary>Which curves of each run a learning-curve chart draws.</summary>
+public enum CurveSeries
+{
+    TrainAndValidation,
+    Train,
+    Validation,
 }
 
 /// <summary>
@@ -41,30 +62,60 @@ public sealed class LearningCurves
     public void SaveCsv(string path) => File.WriteAllText(path, ToCsv());
 
     /// <summary>
-    /// An SVG line chart: solid lines for training loss, dashed with dots for validation loss, one colour per run;
-    /// <paramref name="trainingLoss"/> false draws the validation curves alone (to compare runs on held-out data).
+    /// An SVG line chart with a title, both axes labelled with quantity and unit, and a legend: solid lines for the
+    /// training loss (or perplexity), dashed with dots for the validation loss, one colour per run.
     /// </summary>
-    public string ToSvg(CurveAxis axis = CurveAxis.Steps, string title = "Learning curves", bool trainingLoss = true)
+    public string ToSvg(CurveAxis axis = CurveAxis.Steps, string title = "Learning curves", CurveMetric metric = CurveMetric.Loss,
+        CurveSeries series = CurveSeries.TrainAndValidation)
     {
-        var series = new List<(string Label, string Colour, bool Dashed, List<(double X, double Y)> Points)>();
+        var lines = new List<(string Label, string Colour, bool Dashed, List<(double X, double Y)> Points)>();
         for (int i = 0; i < _runs.Count; i++)
         {
             var (name, history) = _runs[i];
-            string colour = Palette[i % Palette.Length];
-            double X(TrainingRecord r) => axis == CurveAxis.Steps ? r.Step : r.ElapsedSeconds;
-            if (trainingLoss)
-                series.Add(($"{name} train", colour, false,
-                    history.Records.Where(r => double.IsFinite(r.TrainLoss)).Select(r => (X(r), r.TrainLoss)).ToList()));
-            var validation = history.Records.Where(r => r.ValidationLoss is { } v && double.IsFinite(v)).Select(r => (X(r), r.ValidationLoss!.Value)).ToList();
-            if (validation.Count > 0) series.Add(($"{name} validation", colour, true, validation));
+            string colour = SvgChart.Colour(i);
+            var x = XOf(history, axis);
+            double Y(double loss) => metric == CurveMetric.Perplexity ? Math.Exp(loss) : loss;
+            if (series != CurveSeries.Validation)
+                lines.Add(($"{name} train", colour, false,
+                    history.Records.Where(r => double.IsFinite(r.TrainLoss)).Select(r => (x(r), Y(r.TrainLoss))).ToList()));
+            var validation = history.Records.Where(r => r.ValidationLoss is { } v && double.IsFinite(v)).Select(r => (x(r), Y(r.ValidationLoss!.Value))).ToList();
+            if (series != CurveSeries.Train && validation.Count > 0) lines.Add(($"{name} validation", colour, series != CurveSeries.Validation, validation));
         }
-        return SvgChart.Lines(series, title, axis == CurveAxis.Steps ? "step" : "seconds", "loss (nats/token)");
+        string xLabel = axis switch
+        {
+            CurveAxis.Steps => "optimisation step (count)",
+            CurveAxis.Seconds => "wall-clock time (s)",
+            _ => "epoch (passes over the training data)",
+        };
+        return SvgChart.Lines(lines, title, xLabel, metric == CurveMetric.Perplexity ? "perplexity (exp of nats/token)" : "loss (nats/token)");
     }
 
-    public void SaveSvg(string path, CurveAxis axis = CurveAxis.Steps, string title = "Learning curves", bool trainingLoss = true) =>
-        File.WriteAllText(path, ToSvg(axis, title, trainingLoss));
+    public void SaveSvg(string path, CurveAxis axis = CurveAxis.Steps, string title = "Learning curves", CurveMetric metric = CurveMetric.Loss,
+        CurveSeries series = CurveSeries.TrainAndValidation) =>
+        File.WriteAllText(path, ToSvg(axis, title, metric, series));
 
-    private static readonly string[] Palette = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b" };
+    /// <summary>
+    /// The x value of a record. Epochs: the record's epoch plus the fraction of that epoch's steps done, an epoch's
+    /// length being its last record's step minus the previous epoch's (an unfinished last epoch takes the previous length).
+    /// </summary>
+    private static Func<TrainingRecord, double> XOf(TrainingHistory history, CurveAxis axis)
+    {
+        if (axis == CurveAxis.Steps) return r => r.Step;
+        if (axis == CurveAxis.Seconds) return r => r.ElapsedSeconds;
+        var ends = history.Records.GroupBy(r => r.Epoch).ToDictionary(g => g.Key, g => g.Max(r => r.Step));
+        long End(int epoch) => epoch < 0 ? 0 : ends.TryGetValue(epoch, out var s) ? s : End(epoch - 1);
+        int last = ends.Count == 0 ? 0 : ends.Keys.Max();
+        return r =>
+        {
+            long start = End(r.Epoch - 1), length = End(r.Epoch) - start;
+            if (r.Epoch == last && r.Epoch > 0 && !IsEpochEnd(history, r.Epoch)) length = start - End(r.Epoch - 2);
+            return r.Epoch + (length > 0 ? (double)(r.Step - start) / length : 1.0);
+        };
+    }
+
+    /// <summary>Whether the epoch ended: a later epoch has records, or the training stopped because it completed.</summary>
+    private static bool IsEpochEnd(TrainingHistory history, int epoch) =>
+        history.Records.Any(r => r.Epoch > epoch) || history.StopReason == TrainingStopReason.Completed;
 
     private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 

@@ -4,10 +4,10 @@ using System.Text;
 
 namespace Microsoft.ML.SequenceLM;
 
-/// <summary>A small self-contained SVG line chart (axes, ticks, legend); no dependencies.</summary>
+/// <summary>A small self-contained SVG line chart (title, axes with their labels, ticks, legend); no dependencies.</summary>
 internal static class SvgChart
 {
-    private const int Width = 800, Height = 480, Left = 70, Right = 200, Top = 40, Bottom = 50;
+    private const int Width = 880, Height = 480, Left = 70, Right = 270, Top = 40, Bottom = 50;
 
     public static string Lines(IReadOnlyList<(string Label, string Colour, bool Dashed, List<(double X, double Y)> Points)> series,
         string title, string xLabel, string yLabel)
@@ -46,6 +46,11 @@ internal static class SvgChart
         svg.Append("</svg>\n");
         return svg.ToString();
     }
+
+    private static readonly string[] Palette = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b" };
+
+    /// <summary>The colour of the i-th series.</summary>
+    public static string Colour(int i) => Palette[i % Palette.Length];
 
     private static (double Min, double Max) Range(IEnumerable<double> values, bool zeroBased)
     {

@@ -13,12 +13,12 @@ internal sealed class Block : nn.Module<Tensor, Tensor>
     private readonly Mlp mlp;
     private readonly Dropout dropout;
 
-    public Block(long width, long heads, long ffn, double dropoutRate) : base("block")
+    public Block(long width, long heads, long ffn, double dropoutRate, bool bias, GeluApproximation gelu) : base("block")
     {
-        ln1 = nn.LayerNorm(width);
-        attn = new CausalSelfAttention(width, heads, dropoutRate);
-        ln2 = nn.LayerNorm(width);
-        mlp = new Mlp(width, ffn);
+        ln1 = nn.LayerNorm(width, bias: bias);
+        attn = new CausalSelfAttention(width, heads, dropoutRate, bias);
+        ln2 = nn.LayerNorm(width, bias: bias);
+        mlp = new Mlp(width, ffn, bias, gelu);
         dropout = nn.Dropout(dropoutRate);
         RegisterComponents();
     }

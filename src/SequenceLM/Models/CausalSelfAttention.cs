@@ -14,12 +14,12 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     private readonly long _heads;
     private readonly double _dropout;
 
-    public CausalSelfAttention(long width, long heads, double dropout) : base("attn")
+    public CausalSelfAttention(long width, long heads, double dropout, bool bias) : base("attn")
     {
         _heads = heads;
         _dropout = dropout;
-        qkv = nn.Linear(width, 3 * width);
-        proj = nn.Linear(width, width);
+        qkv = nn.Linear(width, 3 * width, hasBias: bias);
+        proj = nn.Linear(width, width, hasBias: bias);
         RegisterComponents();
     }
 

@@ -17,6 +17,9 @@ internal struct ModelSettings
     public long FfnSize;        // transformer: 0 means 4 x width
     public float Dropout;       // recurrent: between layers, after the embedding and before the head; transformer: residual and attention
     public int TieWeights;      // the output layer shares the embedding matrix (needs EmbeddingSize == HiddenSize)
+    public bool NoBias;         // transformer: linear and LayerNorm layers (and the head) without biases, as nanoGPT's bias=False
+    public int Initialization;  // transformer: (int)TransformerInitialization
+    public int Gelu;            // transformer: (int)GeluApproximation
     public long IgnoreIndex;    // targets equal to it carry no loss (padding); negative: none
     public ulong Seed;          // initialisation seed
 
@@ -33,6 +36,7 @@ internal struct OptimizerSettings
     public float Beta2;
     public float Eps;
     public float WeightDecay;  // SGD/Adam: L2 added to the gradient; AdamW: decoupled
+    public bool DecayAll;      // false: only matrices and embeddings decay (2+ dimensions), not biases or norm gains
 }
 
 /// <summary>One training step's settings.</summary>

@@ -20,6 +20,12 @@ public sealed record LanguageModelConfig
     public PositionalEncoding Positional { get; init; }
     public float Dropout { get; init; }
     public bool TieWeights { get; init; }
+    /// <summary>Transformer: linear and normalisation layers have biases (false: nanoGPT's bias=False, the head too).</summary>
+    public bool Bias { get; init; } = true;
+    /// <summary>Transformer: how the weights were initialised (kept for the record; loading replaces them).</summary>
+    public TransformerInitialization Initialization { get; init; }
+    /// <summary>Transformer: the feed-forward layer's GELU.</summary>
+    public GeluApproximation Gelu { get; init; }
     /// <summary>Target key that carries no loss (padding in per-row mode), or -1.</summary>
     public long IgnoreIndex { get; init; } = -1;
 
@@ -38,6 +44,9 @@ public sealed record LanguageModelConfig
         FfnSize = FeedForwardSize,
         Dropout = Dropout,
         TieWeights = TieWeights ? 1 : 0,
+        NoBias = !Bias,
+        Initialization = (int)Initialization,
+        Gelu = (int)Gelu,
         IgnoreIndex = IgnoreIndex,
         Seed = seed,
     };

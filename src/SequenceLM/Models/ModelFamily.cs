@@ -25,3 +25,21 @@ public enum PositionalEncoding
     Learned,
     Sinusoidal,
 }
+
+/// <summary>How a Transformer's weights start.</summary>
+public enum TransformerInitialization
+{
+    /// <summary>GPT-2 / nanoGPT: weights N(0, 0.02), residual projections N(0, 0.02 / sqrt(2 x layers)), zero biases.</summary>
+    Gpt2,
+    /// <summary>PyTorch's module defaults: Linear Kaiming-uniform, Embedding N(0, 1), LayerNorm ones and zeros.</summary>
+    PyTorchDefaults,
+}
+
+/// <summary>Which GELU the Transformer's feed-forward layer uses (torch.nn.functional.gelu's approximate argument).</summary>
+public enum GeluApproximation
+{
+    /// <summary>The exact, erf-based GELU.</summary>
+    None,
+    /// <summary>0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as GPT-2 trained with.</summary>
+    Tanh,
+}

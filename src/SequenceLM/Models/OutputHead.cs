@@ -6,23 +6,24 @@ namespace Microsoft.ML.SequenceLM.Models;
 
 /// <summary>
 /// The output layer, hidden [.., H] to logits [.., V]: head.weight [V, H] and head.bias [V]. With tied weights there
-/// is no head.weight: the embedding matrix is passed in instead (as in word_language_model and nanoGPT).
+/// is no head.weight: the embedding matrix is passed in instead (as in word_language_model and nanoGPT); without a
+/// bias there is no head.bias.
 /// </summary>
 internal sealed class OutputHead : nn.Module<Tensor, Tensor?, Tensor>
 {
     private readonly Parameter? weight;
-    private readonly Parameter bias;
+    private readonly Parameter? bias;
 
-    public OutputHead(long hidden, long vocab, bool tied) : base("head")
+    public OutputHead(long hidden, long vocab, bool tied, bool hasBias = true) : base("head")
     {
         weight = tied ? null : new Parameter(empty(vocab, hidden));
-        bias = new Parameter(empty(vocab));
+        bias = hasBias ? new Parameter(empty(vocab)) : null;
         using (no_grad())
         {
             // torch.nn.Linear's default initialisation
             if (weight is not null) nn.init.kaiming_uniform_(weight, Math.Sqrt(5));
             double bound = 1 / Math.Sqrt(hidden);
-            nn.init.uniform_(bias, -bound, bound);
+            if (bias is not null) nn.init.uniform_(bias, -bound, bound);
         }
         RegisterComponents();
     }

@@ -7,7 +7,8 @@ namespace Microsoft.ML.SequenceLM.Models;
 /// <summary>
 /// SGD (with momentum), Adam and AdamW written out with in-place tensor operations, following torch.optim's formulas,
 /// with their state as named tensors (exp_avg.NAME and exp_avg_sq.NAME, or momentum.NAME) that checkpoints save and a
-/// resumed run writes back.
+/// resumed run writes back. Weight decay applies to matrices and embeddings only (parameters of two or more dimensions,
+/// as nanoGPT's parameter groups do) unless <see cref="OptimizerSettings.DecayAll"/> is set.
 /// </summary>
 internal sealed class ParameterOptimizer : IDisposable
 {
@@ -55,13 +56,13 @@ internal sealed class ParameterOptimizer : IDisposable
         using var _ = no_grad();
         EnsureState(parameters);
         Steps++;
-        double wd = _settings.WeightDecay;
         int perParameter = _state.Count / Math.Max(1, parameters.Count);
         for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i].Parameter;
             var grad = p.grad;
             if (grad is null) continue;
+            double wd = _settings.DecayAll || p.dim() >= 2 ? _settings.WeightDecay : 0;
             if (_settings.Type == 0)
             {
                 var d_p = wd != 0 ? grad.add(p, wd) : grad;

@@ -5,33 +5,38 @@ namespace Microsoft.ML.SequenceLM.Models;
 /// <summary>
 /// One new position of a transformer (learned positions) on the CPU in C#, over the parameters' memory and the
 /// key/value cache's own tensors: nanoGPT's block (LayerNorm, qkv, causal attention over the cached positions, proj,
-/// LayerNorm, fc, exact GELU, proj) row by row, then ln_f and the head. The cache it appends to is the one the
+/// LayerNorm, fc, GELU, proj; biases where the model has them) row by row, then ln_f and the head. The cache it appends to is the one the
 /// libtorch path fills, so the two paths can alternate (a full window pass rebuilds it, this continues from it).
 /// </summary>
 internal sealed unsafe class TransformerCpuStep
 {
-    private sealed record Layer(Tensor Ln1W, Tensor Ln1B, Tensor QkvW, Tensor QkvB, Tensor ProjW, Tensor ProjB,
-        Tensor Ln2W, Tensor Ln2B, Tensor FcW, Tensor FcB, Tensor MlpProjW, Tensor MlpProjB);
+    // Biases are null in a model built without them (TransformerOptions.Bias = false).
+    private sealed record Layer(Tensor Ln1W, Tensor? Ln1B, Tensor QkvW, Tensor? QkvB, Tensor ProjW, Tensor? ProjB,
+        Tensor Ln2W, Tensor? Ln2B, Tensor FcW, Tensor? FcB, Tensor MlpProjW, Tensor? MlpProjB);
 
     private readonly Layer[] _layers;
-    private readonly Tensor _wte, _wpe, _lnFW, _lnFB, _headW, _headB;
+    private readonly Tensor _wte, _wpe, _lnFW, _headW;
+    private readonly Tensor? _lnFB, _headB;
+    private readonly bool _tanhGelu;
     private readonly int _width, _heads, _ffn, _vocab, _context;
     private readonly float[] _x, _normed, _qkv, _attended, _hidden, _scores;
 
-    private TransformerCpuStep(Dictionary<string, Tensor> p, int layers, int heads, int context)
+    private TransformerCpuStep(Dictionary<string, Tensor> p, int layers, int heads, int context, bool tanhGelu)
     {
         _layers = Enumerable.Range(0, layers).Select(i =>
         {
             Tensor P(string name) => p[$"blocks.{i}.{name}"];
-            return new Layer(P("ln1.weight"), P("ln1.bias"), P("attn.qkv.weight"), P("attn.qkv.bias"), P("attn.proj.weight"), P("attn.proj.bias"),
-                P("ln2.weight"), P("ln2.bias"), P("mlp.fc.weight"), P("mlp.fc.bias"), P("mlp.proj.weight"), P("mlp.proj.bias"));
+            Tensor? B(string name) => p.GetValueOrDefault($"blocks.{i}.{name}");
+            return new Layer(P("ln1.weight"), B("ln1.bias"), P("attn.qkv.weight"), B("attn.qkv.bias"), P("attn.proj.weight"), B("attn.proj.bias"),
+                P("ln2.weight"), B("ln2.bias"), P("mlp.fc.weight"), B("mlp.fc.bias"), P("mlp.proj.weight"), B("mlp.proj.bias"));
         }).ToArray();
         _wte = p["wte.weight"];
         _wpe = p["wpe.weight"];
         _lnFW = p["ln_f.weight"];
-        _lnFB = p["ln_f.bias"];
+        _lnFB = p.GetValueOrDefault("ln_f.bias");
         _headW = p.GetValueOrDefault("head.weight") ?? _wte;
-        _headB = p["head.bias"];
+        _headB = p.GetValueOrDefault("head.bias");
+        _tanhGelu = tanhGelu;
         _vocab = (int)_wte.size(0);
         _width = (int)_wte.size(1);
         _ffn = (int)_layers[0].FcW.size(0);
@@ -51,7 +56,7 @@ internal sealed unsafe class TransformerCpuStep
         var p = core.Parameters.ToDictionary(x => x.Name, x => (Tensor)x.Parameter);
         if (!p.ContainsKey("wpe.weight") || !p.Values.All(TensorMemory.IsReadable)) return null;
         var s = core.Settings;
-        return new TransformerCpuStep(p, s.NumLayers, (int)s.NumHeads, (int)s.ContextLength);
+        return new TransformerCpuStep(p, s.NumLayers, (int)s.NumHeads, (int)s.ContextLength, s.Gelu == (int)GeluApproximation.Tanh);
     }
 
     /// <summary>
@@ -77,7 +82,8 @@ internal sealed unsafe class TransformerCpuStep
                     for (int i = 0; i < _width; i++) x[i] += hidden[i];
                     VectorMath.LayerNorm(x, F(w.Ln2W), F(w.Ln2B), _width, normed);
                     VectorMath.MatVec(F(w.FcW), F(w.FcB), _ffn, _width, normed, 1, hidden);
-                    VectorMath.Gelu(hidden, _ffn);
+                    if (_tanhGelu) VectorMath.GeluTanh(hidden, _ffn);
+                    else VectorMath.Gelu(hidden, _ffn);
                     VectorMath.MatVec(F(w.MlpProjW), F(w.MlpProjB), _width, _ffn, hidden, 1, attended);
                     for (int i = 0; i < _width; i++) x[i] += attended[i];
                 }
@@ -117,5 +123,5 @@ internal sealed unsafe class TransformerCpuStep
         }
     }
 
-    private static float* F(Tensor t) => TensorMemory.Floats(t);
+    private static float* F(Tensor? t) => t is null ? null : TensorMemory.Floats(t);
 }

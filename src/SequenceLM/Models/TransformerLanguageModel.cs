@@ -6,7 +6,8 @@ namespace Microsoft.ML.SequenceLM.Models;
 
 /// <summary>
 /// Decoder-only pre-norm transformer in the style of nanoGPT's model.py: wte (+ wpe, or sinusoids) -> dropout ->
-/// blocks -> ln_f -> head, with optional weight tying and nanoGPT's initialisation.
+/// blocks -> ln_f -> head, with optional weight tying, biases (nanoGPT's bias flag), GELU approximation, and nanoGPT's
+/// initialisation or PyTorch's module defaults.
 /// </summary>
 internal sealed class TransformerLanguageModel : LanguageModel
 {
@@ -35,12 +36,13 @@ internal sealed class TransformerLanguageModel : LanguageModel
         else position_table = Sinusoids(c.ContextLength, c.HiddenSize);
         dropout = nn.Dropout(c.Dropout);
         var layers = new Block[c.NumLayers];
-        for (int i = 0; i < layers.Length; i++) layers[i] = new Block(c.HiddenSize, c.NumHeads, ffn, c.Dropout);
+        var gelu = (GeluApproximation)c.Gelu;
+        for (int i = 0; i < layers.Length; i++) layers[i] = new Block(c.HiddenSize, c.NumHeads, ffn, c.Dropout, !c.NoBias, gelu);
         blocks = new ModuleList<Block>(layers);
-        ln_f = nn.LayerNorm(c.HiddenSize);
-        head = new OutputHead(c.HiddenSize, c.VocabSize, c.TieWeights != 0);
+        ln_f = nn.LayerNorm(c.HiddenSize, bias: !c.NoBias);
+        head = new OutputHead(c.HiddenSize, c.VocabSize, c.TieWeights != 0, hasBias: !c.NoBias);
         RegisterComponents();
-        Initialise(c.NumLayers);
+        if ((TransformerInitialization)c.Initialization == TransformerInitialization.Gpt2) Initialise(c.NumLayers);
     }
 
     public long ContextLength => _context;

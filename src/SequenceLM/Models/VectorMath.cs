@@ -84,7 +84,7 @@ internal static unsafe class VectorMath
     private static Vector<float> Start(float* y, float* bias, int column, bool accumulate) =>
         accumulate ? Vector.Load(y + column) : bias == null ? Vector<float>.Zero : Vector.Load(bias + column);
 
-    /// <summary>LayerNorm over n values (eps 1e-5, as torch.nn.LayerNorm's default) into y.</summary>
+    /// <summary>LayerNorm over n values (eps 1e-5, as torch.nn.LayerNorm's default) into y; bias may be null.</summary>
     public static void LayerNorm(float* x, float* weight, float* bias, int n, float* y)
     {
         float mean = 0, variance = 0;
@@ -92,13 +92,20 @@ internal static unsafe class VectorMath
         mean /= n;
         for (int i = 0; i < n; i++) variance += (x[i] - mean) * (x[i] - mean);
         float scale = 1f / MathF.Sqrt(variance / n + 1e-5f);
-        for (int i = 0; i < n; i++) y[i] = (x[i] - mean) * scale * weight[i] + bias[i];
+        for (int i = 0; i < n; i++) y[i] = (x[i] - mean) * scale * weight[i] + (bias == null ? 0f : bias[i]);
     }
 
     /// <summary>Exact (erf) GELU, torch.nn.functional.gelu's default, in place.</summary>
     public static void Gelu(float* x, int n)
     {
         for (int i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1f + Erf(x[i] * 0.70710678f));
+    }
+
+    /// <summary>The tanh-approximate GELU (torch.nn.functional.gelu with approximate="tanh"), in place.</summary>
+    public static void GeluTanh(float* x, int n)
+    {
+        const float root2OverPi = 0.7978845608f;
+        for (int i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1f + MathF.Tanh(root2OverPi * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
     }
 
     // Abramowitz and Stegun 7.1.26, in double: absolute error below 1.5e-7.

@@ -108,6 +108,8 @@ public sealed partial class LanguageModelTransformer
         {
             Bound(c.NumberOfHeads, 1, c.HiddenSize, nameof(c.NumberOfHeads));
             Bound(c.FeedForwardSize, 0, 4L * MaxDimension, nameof(c.FeedForwardSize));
+            if (!Enum.IsDefined(c.Initialization) || !Enum.IsDefined(c.Gelu))
+                throw ModelFileErrors.Corrupt($"Unknown Transformer initialisation {(int)c.Initialization} or GELU {(int)c.Gelu}.");
         }
     }
 
@@ -130,7 +132,7 @@ public sealed partial class LanguageModelTransformer
     internal static long ExpectedParameterCount(LanguageModelConfig c)
     {
         long v = c.VocabularySize, h = c.HiddenSize;
-        long head = (c.TieWeights ? 0 : v * h) + v;
+        long head = (c.TieWeights ? 0 : v * h) + (c.Bias ? v : 0);
         if (c.IsRecurrent)
         {
             long gates = c.Family switch { ModelFamily.Gru => 3, ModelFamily.Lstm => 4, _ => 1 };
@@ -153,7 +155,14 @@ public sealed partial class LanguageModelTransformer
         }
         long ffn = c.FeedForwardSize > 0 ? c.FeedForwardSize : 4 * h;
         long positions = c.Positional == PositionalEncoding.Learned ? (long)c.ContextLength * h : 0;
-        long block = 4 * h /* two layer norms */ + h * 3 * h + 3 * h + h * h + h + h * ffn + ffn + ffn * h + h;
-        return v * h + positions + c.NumberOfLayers * block + 2 * h /* final norm */ + head;
+        long block = 2 * h /* two layer norms */ + h * 3 * h + h * h + h * ffn + ffn * h;
+        long blockBiases = 2 * h /* layer norms */ + 3 * h + h + ffn + h;
+        long norm = h;
+        if (c.Bias)
+        {
+            block += blockBiases;
+            norm += h;
+        }
+        return v * h + positions + c.NumberOfLayers * block + norm /* final norm */ + head;
     }
 }

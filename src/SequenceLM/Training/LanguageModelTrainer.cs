@@ -173,6 +173,7 @@ public sealed class LanguageModelTrainer : IEstimator<LanguageModelTransformer>
         Beta2 = o.Beta2,
         Eps = o.Epsilon,
         WeightDecay = o.WeightDecay,
+        DecayAll = o.DecayAllParameters,
     };
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)

@@ -25,6 +25,11 @@ public abstract class LanguageModelTrainerOptions
     public int MinimumTokenCount { get; set; } = 1;
     /// <summary>Largest vocabulary, reserved tokens included, or 0 for no limit (short form only).</summary>
     public int MaximumVocabularySize { get; set; }
+    /// <summary>
+    /// Keeps only the first N tokens of the training input (rows in order), before any validation split; 0 keeps all.
+    /// d2l's <c>load_corpus_time_machine(max_tokens=10000)</c>. The vocabulary is still built from the whole input.
+    /// </summary>
+    public long MaximumTrainingTokens { get; set; }
 
     // ---- loop ----
     public int Epochs { get; set; } = 10;
@@ -40,6 +45,12 @@ public abstract class LanguageModelTrainerOptions
     public float Beta2 { get; set; } = 0.999f;
     public float Epsilon { get; set; } = 1e-8f;
     public float WeightDecay { get; set; }
+    /// <summary>
+    /// False (default): <see cref="WeightDecay"/> applies to matrices and embeddings only, not to biases and
+    /// normalisation gains (nanoGPT's and most recipes' practice). True: every parameter decays, as torch.optim does
+    /// with a single parameter group.
+    /// </summary>
+    public bool DecayAllParameters { get; set; }
     /// <summary>Clips the global gradient norm to this value; 0 turns clipping off.</summary>
     public float GradientClipNorm { get; set; } = 5f;
     public float Dropout { get; set; } = 0.2f;
@@ -107,6 +118,7 @@ public abstract class LanguageModelTrainerOptions
         if (EarlyStoppingPatience < 0) throw Range(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "cannot be negative");
         if (CheckpointEveryNSteps < 0) throw Range(nameof(CheckpointEveryNSteps), CheckpointEveryNSteps, "cannot be negative");
         if (MinimumTokenCount < 1) throw Range(nameof(MinimumTokenCount), MinimumTokenCount, "must be at least 1");
+        if (MaximumTrainingTokens < 0) throw Range(nameof(MaximumTrainingTokens), MaximumTrainingTokens, "must be 0 (all) or positive");
         if (MaximumVocabularySize < 0) throw Range(nameof(MaximumVocabularySize), MaximumVocabularySize, "must be 0 (no limit) or positive");
         if (ReportEveryNSteps < 1) throw Range(nameof(ReportEveryNSteps), ReportEveryNSteps, "must be at least 1");
         if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("Device must be \"cpu\", \"cuda\", \"cuda:N\" or \"auto\".", nameof(Device));

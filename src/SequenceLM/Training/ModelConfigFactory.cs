@@ -32,6 +32,9 @@ internal static class ModelConfigFactory
                 FeedForwardSize = t.FeedForwardSize,
                 Positional = t.Positional,
                 TieWeights = t.TieWeights,
+                Bias = t.Bias,
+                Initialization = t.Initialization,
+                Gelu = t.Gelu,
             },
             BigramOptions => common with { Family = ModelFamily.Bigram, HiddenSize = vocabulary.Count, NumberOfLayers = 1, ContextLength = 1 },
             EmbeddedContextOptions e => common with

@@ -22,6 +22,7 @@ internal sealed class TrainingCorpus
         var (vocabulary, rows, windows, column) = input is WindowedData windowed
             ? FromWindows(windowed, fixedVocabulary)
             : FromColumn(input, options, fixedVocabulary);
+        if (options.MaximumTrainingTokens > 0) rows = FirstTokens(rows, options.MaximumTrainingTokens);
 
         IReadOnlyList<ReadOnlyMemory<long>> trainRows = rows, validationRows = Array.Empty<ReadOnlyMemory<long>>();
         if (options.ValidationData != null)
@@ -104,6 +105,18 @@ internal sealed class TrainingCorpus
                 $"ValidationData has no column '{column}' (it has: {string.Join(", ", validation.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}). " +
                 "Pass it through the same preceding transforms as the training data, e.g. tokenizer.Fit(train).Transform(validation).");
         return TokenWindows.ReadRows(validation, column, vocabulary);
+    }
+
+    private static IReadOnlyList<ReadOnlyMemory<long>> FirstTokens(IReadOnlyList<ReadOnlyMemory<long>> rows, long count)
+    {
+        var kept = new List<ReadOnlyMemory<long>>();
+        foreach (var row in rows)
+        {
+            if (count <= 0) break;
+            kept.Add(row.Length <= count ? row : row[..(int)count]);
+            count -= row.Length;
+        }
+        return kept;
     }
 
     /// <summary>Streams split contiguously (the last fraction validates); per-row data splits rows after a seeded shuffle.</summary>

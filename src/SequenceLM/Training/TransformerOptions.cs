@@ -24,6 +24,12 @@ public sealed class TransformerOptions : LanguageModelTrainerOptions
     public int FeedForwardSize { get; set; }
     public PositionalEncoding Positional { get; set; } = PositionalEncoding.Learned;
     public bool TieWeights { get; set; } = true;
+    /// <summary>Biases in the linear and LayerNorm layers and the head; false is nanoGPT's bias=False (fewer parameters).</summary>
+    public bool Bias { get; set; } = true;
+    /// <summary>GPT-2 style N(0, 0.02) with scaled residual projections (default), or PyTorch's module defaults.</summary>
+    public TransformerInitialization Initialization { get; set; } = TransformerInitialization.Gpt2;
+    /// <summary>The feed-forward layer's GELU: exact (default) or the tanh approximation.</summary>
+    public GeluApproximation Gelu { get; set; } = GeluApproximation.None;
 
     internal override ModelFamily Family => ModelFamily.Transformer;
 
@@ -36,6 +42,8 @@ public sealed class TransformerOptions : LanguageModelTrainerOptions
         Positive(NumberOfHeads, nameof(NumberOfHeads));
         Positive(NumberOfLayers, nameof(NumberOfLayers));
         if (ContextLength is <= 0) throw Range(nameof(ContextLength), ContextLength, "must be positive when set");
+        if (!Enum.IsDefined(Initialization)) throw Range(nameof(Initialization), Initialization, "must be Gpt2 or PyTorchDefaults");
+        if (!Enum.IsDefined(Gelu)) throw Range(nameof(Gelu), Gelu, "must be None or Tanh");
         if (FeedForwardSize < 0) throw Range(nameof(FeedForwardSize), FeedForwardSize, "must be 0 (4 x Width) or positive");
         if (Width % NumberOfHeads != 0)
             throw new ArgumentException(

@@ -223,6 +223,52 @@ public sealed class CliTests(ITestOutputHelper output) : TestBase(output)
     }
 
     [Fact]
+    public void TransformerRecipeOptionsReachTheModel()
+    {
+        var dir = CreateTempDirectory();
+        var corpus = Path.Combine(dir, "words.txt");
+        File.WriteAllText(corpus, Sentences(200));
+        var model = Path.Combine(dir, "recipe.zip");
+        var train = Run("train", corpus, "--model", "transformer", "--level", "word", "--width", "32", "--heads", "2", "--layers", "1",
+            "--seq", "16", "--batch", "8", "--max-steps", "20", "--device", "cpu", "--no-bias", "--gelu", "tanh", "--init", "pytorch",
+            "--head", "untied", "--weight-decay", "0.05", "--decay-all", "--beta1", "0.8", "--beta2", "0.95", "--eps", "1e-6",
+            "--schedule", "cosine", "--warmup", "5", "-o", model);
+        Assert.Equal(0, train.Code);
+        var info = Run("info", model).Out;
+        Assert.Matches(@"biases\s+no", info);
+        Assert.Matches(@"gelu\s+tanh", info);
+        Assert.Matches(@"initialisation\s+pytorch", info);
+        Assert.Matches(@"tied weights\s+no", info);
+        // The cosine schedule with 5 warm-up steps: the first recorded rate (step 10) is past the warm-up and below the peak.
+        using var file = ModelFile.Load(new MLContext(), model);
+        var rates = file.LanguageModel.History.Records.Select(r => r.LearningRate).ToList();
+        Assert.True(rates[^1] < rates[0] && rates[0] < 0.001f, string.Join(", ", rates));
+    }
+
+    [Fact]
+    public void ValidationFileIsWhatTheTrainerValidatesOn()
+    {
+        // Per-line cross-entropy is exact: the trainer's best validation loss on the file equals eval on the same file.
+        var dir = CreateTempDirectory();
+        var names = Path.Combine(dir, "names.txt");
+        var held = Path.Combine(dir, "held.txt");
+        File.WriteAllText(names, Names(200, seed: 5));
+        File.WriteAllText(held, Names(30, seed: 9));
+        var model = Path.Combine(dir, "names.zip");
+        var train = Run([.. new[] { "train", names, "--mode", "lines", "--epochs", "2", "--validation-file", held, "-o", model }, .. TinyGru]);
+        Assert.Equal(0, train.Code);
+        var best = double.Parse(Regex.Match(train.Out, @"best validation loss (\d+\.\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        var eval = Run("eval", model, held);
+        var crossEntropy = double.Parse(Regex.Match(eval.Out, @"cross-entropy\s+(\d+\.\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(best, crossEntropy, 3);
+        Assert.Matches(@"tokens\s+\d+", eval.Out);
+
+        var both = Run("train", names, "--validation", "0.2", "--validation-file", held);
+        Assert.Equal(ExitCodes.Usage, both.Code);
+        Assert.Contains("--validation-file", both.Err);
+    }
+
+    [Fact]
     public void MissingFilesPrintOneLineAndFail()
     {
         var missing = Path.Combine(CreateTempDirectory(), "nope.txt");
@@ -264,6 +310,10 @@ public sealed class CliTests(ITestOutputHelper output) : TestBase(output)
     [InlineData("--time", "5 parsecs")]
     [InlineData("--device", "gpu")]
     [InlineData("--heads", "4")]           // a Transformer option given to a GRU
+    [InlineData("--init", "xavier")]
+    [InlineData("--schedule", "linear")]
+    [InlineData("--beta2", "1")]
+    [InlineData("--gelu", "tanh")]         // a Transformer option given to a GRU
     public void BadOptionsPrintOneLineAndExitWithTheUsageCode(string option, string value)
     {
         var corpus = WriteTempFile(Sentences(20));

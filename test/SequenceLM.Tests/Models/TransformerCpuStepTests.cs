@@ -5,16 +5,19 @@ namespace Microsoft.ML.SequenceLM.Tests.Models;
 
 /// <summary>
 /// The C# transformer step (TransformerCpuStep) gives the logits of a full forward pass at every position, continuing
-/// from a key/value cache filled by the libtorch path, for tied and untied heads and several rows.
+/// from a key/value cache filled by the libtorch path, for tied and untied heads, with and without biases, with the
+/// exact and the tanh GELU, and several rows.
 /// </summary>
 public sealed class TransformerCpuStepTests
 {
     private const int Vocab = 17, Rows = 2, Prompt = 5, Context = 16;
 
     [Theory]
-    [InlineData(false, 1)]
-    [InlineData(true, 2)]
-    public void LogitsMatchTheFullForwardPassAtEveryPosition(bool tied, int layers)
+    [InlineData(false, 1, true, GeluApproximation.None)]
+    [InlineData(true, 2, true, GeluApproximation.None)]
+    [InlineData(true, 2, false, GeluApproximation.Tanh)]
+    [InlineData(false, 1, false, GeluApproximation.None)]
+    public void LogitsMatchTheFullForwardPassAtEveryPosition(bool tied, int layers, bool bias, GeluApproximation gelu)
     {
         using var model = LanguageModelEngine.Create(new LanguageModelConfig
         {
@@ -27,6 +30,8 @@ public sealed class TransformerCpuStepTests
             ContextLength = Context,
             Dropout = 0f,
             TieWeights = tied,
+            Bias = bias,
+            Gelu = gelu,
         }.ToEngineSettings(11), "cpu");
         var random = new Random(5);
         var tokens = Enumerable.Range(0, Rows * Context).Select(_ => (long)random.Next(Vocab)).ToArray();

@@ -18,7 +18,7 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         { "rnn_relu", new RnnOptions { Nonlinearity = RnnNonlinearity.Relu, EmbeddingSize = 16, HiddenSize = 24 } },
         { "gru", new GruOptions { EmbeddingSize = 16, HiddenSize = 24 } },
         { "gru_one_hot", new GruOptions { EmbeddingSize = 0, HiddenSize = 24 } },
-        { "lstm", new LstmOptions { EmbeddingSize = 16, HiddenSize = 24 } },
+        { "lstm", new LstmOptions { EmbeddingSize = 16, HiddenSize = 24, DecayAllParameters = true } },
         { "lstm_tied", new LstmOptions { EmbeddingSize = 24, HiddenSize = 24, TieWeights = true } },
         { "gru_per_row", new GruOptions { EmbeddingSize = 16, HiddenSize = 24, WindowMode = WindowMode.PerRow } },
         { "transformer", new TransformerOptions { Width = 32, NumberOfHeads = 4, NumberOfLayers = 2, SequenceLength = 12 } },
@@ -29,6 +29,9 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         { "mlp_per_row", new MlpOptions { ContextLength = 5, EmbeddingSize = 8, HiddenSize = 24, WindowMode = WindowMode.PerRow } },
         { "wavenet", new WaveNetOptions { ContextLength = 8, EmbeddingSize = 8, HiddenSize = 24 } },
         { "wavenet_per_row", new WaveNetOptions { ContextLength = 4, EmbeddingSize = 8, HiddenSize = 24, WindowMode = WindowMode.PerRow } },
+        // nanoGPT's bias=False and GPT-2's tanh GELU, from PyTorch's module-default initialisation.
+        { "transformer_no_bias_tanh", new TransformerOptions { Width = 32, NumberOfHeads = 4, NumberOfLayers = 2, SequenceLength = 12,
+            Bias = false, Gelu = GeluApproximation.Tanh, Initialization = TransformerInitialization.PyTorchDefaults } },
         // Wide enough that libtorch splits the products across its intra-op threads: per time step, in the input
         // projections and weight gradients, and in the output layer.
         { "lstm_wide", new LstmOptions { EmbeddingSize = 16, HiddenSize = 512, NumberOfLayers = 1 } },
@@ -68,10 +71,14 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         var logits = lm.ComputeLogits(batch.Inputs, b, t);
         File.WriteAllBytes(Path.Combine(folder, "logits.bin"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(logits.AsSpan()).ToArray());
 
-        // Two Adam steps with clipping from the exported weights, on a fresh engine holding them.
+        // Two AdamW steps with clipping from the exported weights, on a fresh engine holding them; weight decay on the
+        // matrices and embeddings only, unless the case decays every parameter.
         using var twin = LanguageModelEngine.Create(lm.Config.ToEngineSettings(seed: 0), "cpu");
         twin.WriteTensors(TensorKind.Parameters, lm.GetWeights());
-        twin.SetOptimizer(new OptimizerSettings { Type = 2, Beta1 = 0.9f, Beta2 = 0.99f, Eps = 1e-8f, WeightDecay = 0.01f });
+        twin.SetOptimizer(new OptimizerSettings
+        {
+            Type = 2, Beta1 = 0.9f, Beta2 = 0.99f, Eps = 1e-8f, WeightDecay = 0.01f, DecayAll = options.DecayAllParameters,
+        });
         var step = new StepSettings { LearningRate = 0.001f, ClipNorm = 0.5f };
         var (loss1, norm1) = twin.TrainStep(batch.Inputs, batch.Targets, b, t, step);
         var (loss2, _) = twin.TrainStep(batch.Inputs, batch.Targets, b, t, step);
@@ -80,7 +87,7 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         {
             ["first_step_loss"] = loss1, ["first_grad_norm"] = norm1, ["second_step_loss"] = loss2, ["steps"] = 2,
             ["lr"] = 0.001, ["clip_norm"] = 0.5, ["optimizer"] = "adamw", ["beta1"] = 0.9, ["beta2"] = 0.99, ["eps"] = 1e-8,
-            ["weight_decay"] = 0.01,
+            ["weight_decay"] = 0.01, ["decay_all"] = options.DecayAllParameters,
         }));
         if (lm.Config.IsRecurrent)
             File.WriteAllText(Path.Combine(folder, "hidden_gradient_norms.json"),
@@ -112,7 +119,8 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         ["embedding_size"] = c.EmbeddingSize, ["hidden_size"] = c.HiddenSize, ["num_heads"] = c.NumberOfHeads,
         ["positional"] = c.Positional == PositionalEncoding.Sinusoidal ? 1 : 0, ["context_length"] = c.ContextLength,
         ["ffn_size"] = c.FeedForwardSize, ["dropout"] = c.Dropout, ["tie_weights"] = c.TieWeights ? 1 : 0,
-        ["ignore_index"] = c.IgnoreIndex, ["seed"] = 0,
+        ["ignore_index"] = c.IgnoreIndex, ["seed"] = 0, ["bias"] = c.Bias ? 1 : 0,
+        ["gelu"] = c.Gelu == GeluApproximation.Tanh ? "tanh" : "none",
     });
 
     private static string Rows(long[] values, int batch, int steps) =>
