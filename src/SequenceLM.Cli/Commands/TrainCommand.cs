@@ -135,7 +135,7 @@ internal sealed class TrainCommand
             ml.Model.SaveAtomically(model, text.Schema, output);
             var last = history.Records.LastOrDefault();
             console.Out.WriteLine((
-                $"Trained {lm.Config.FamilyName} ({lm.ParameterCount:N0} parameters, vocabulary {lm.Vocabulary.Count:N0} {(lm.Vocabulary.IsCharacterLevel ? "characters" : "words")}) " +
+                $"Trained {lm.Config.FamilyName} ({lm.ParameterCount:N0} parameters, vocabulary {lm.Vocabulary.Count:N0} {lm.Vocabulary.TokenKind}) " +
                 $"for {history.TotalSteps:N0} steps in {clock.Elapsed.TotalSeconds:F1} s; stopped: {history.StopReason}" +
                 (history.StopMessage is { Length: > 0 } m ? $" ({m.TrimEnd('.')})." : ".")));
             if (last != null)
