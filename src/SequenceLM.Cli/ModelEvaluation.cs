@@ -7,6 +7,7 @@ internal sealed record EvaluationMetrics(LanguageModelMetrics Metrics, long Unkn
     public long TokenCount => Metrics.TokenCount;
     public double Perplexity => Metrics.Perplexity;
     public double BitsPerToken => Metrics.BitsPerToken;
+    public double BitsPerCharacter => Metrics.BitsPerCharacter;
 }
 
 /// <summary>Cross-entropy of a saved model on a text, through <see cref="LanguageModelCatalog.Evaluate"/>.</summary>

@@ -165,7 +165,7 @@ internal sealed class TrainingLoop
     private double Validate(ref IReadOnlyList<NamedTensor>? best, ref int waits, TrainingHistory history, long step,
         LearningRateScheduler scheduler)
     {
-        var (sum, tokens) = CrossEntropyEvaluator.Run(_model, _validation!, _stateful && _validation!.IsSequential,
+        var (sum, tokens, _) = CrossEntropyEvaluator.Run(_model, _validation!, _stateful && _validation!.IsSequential, vocabulary: null,
             _options.MaximumValidationBatches);
         double loss = tokens > 0 ? sum / tokens : double.NaN;
         scheduler.OnValidation(loss);

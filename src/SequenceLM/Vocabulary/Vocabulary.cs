@@ -191,6 +191,30 @@ public sealed partial class Vocabulary
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The number of characters (Unicode scalar values) <paramref name="key"/> stands for in the text, the unit of
+    /// bits per character: a character token is one; a word is its characters plus one separator; a byte-level
+    /// subword counts the characters that start in its bytes; &lt;eos&gt; is one (a line end); &lt;pad&gt; and &lt;bos&gt; none.
+    /// </summary>
+    public int CharacterCount(long key)
+    {
+        GetToken(key);
+        return (_characterCounts ??= Enumerable.Range(0, Count).Select(k => CountCharacters(k)).ToArray())[key];
+    }
+
+    private int[]? _characterCounts;
+
+    private int CountCharacters(int key)
+    {
+        if (key == PaddingKey || key == BeginKey) return 0;
+        if (key == EndKey || key == UnknownKey && !IsWord()) return 1;
+        var token = _tokens[key];
+        if (IsByteLevel) return ByteLevelAlphabet.CharacterStarts(token);
+        int runes = token.EnumerateRunes().Count();
+        return IsCharacterLevel ? runes : runes + 1;
+        bool IsWord() => !IsCharacterLevel && !IsByteLevel;
+    }
+
     /// <summary>Decodes keys to their tokens.</summary>
     public string[] DecodeTokens(ReadOnlySpan<long> keys)
     {
