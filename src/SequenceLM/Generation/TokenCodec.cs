@@ -63,7 +63,7 @@ internal sealed class TokenCodec
     private long DefaultStartKey()
     {
         if (Vocabulary.BeginKey is { } bos) return bos;
-        if (Vocabulary.TryGetKey("\n", out var newline)) return newline;
+        if (Vocabulary.TryGetKey(Vocabulary.IsByteLevel ? ByteLevelAlphabet.FromText("\n") : "\n", out var newline)) return newline;
         if (Vocabulary.EndKey is { } eos) return eos;
         for (long k = 0; k < Vocabulary.Count; k++)
             if (!Vocabulary.IsReserved(k)) return k;
