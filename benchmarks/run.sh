@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Trains and generates with SequenceLM, stock TorchSharp and the PyTorch reference (benchmarks/pytorch/reference.py) on identical
 # configurations, prints one table, writes it as markdown and JSON. Usage: bash benchmarks/run.sh [--quick] [--only TEXT] [--markdown FILE] [--json FILE]
+#   or: bash benchmarks/run.sh bpe FILE [SIZE]   (time to learn byte-level BPE of SIZE tokens, default 2000, from FILE)
 #   --quick   tiny configurations, seconds (CI)
 #   --only    run the configurations whose name contains TEXT
 # Environment: SEQUENCELM_BENCH_PYTHON (default /usr/bin/python3, needs torch; without it the PyTorch column says

@@ -10,6 +10,7 @@ using Microsoft.ML.SequenceLM.Benchmarks;
 //   side of each configuration in its own process, prints one table and writes it as markdown and as JSON.
 // SequenceLM.Benchmarks worker SPEC.json         (internal: one configuration with our library in this process)
 // SequenceLM.Benchmarks stock-worker SPEC.json   (internal: one configuration with stock TorchSharp in this process)
+// SequenceLM.Benchmarks bpe FILE [SIZE]          learns byte-level BPE of SIZE tokens (default 2,000) from FILE, prints the time
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -20,6 +21,9 @@ if (args.Length == 2 && args[0] is "worker" or "stock-worker")
     Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(BenchSpec.Json) { WriteIndented = false }));
     return 0;
 }
+
+if (args.Length is 2 or 3 && args[0] == "bpe")
+    return BpeBenchmark.Run(args[1], args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000);
 
 var options = HarnessOptions.Parse(args);
 return new Harness(options).Run();

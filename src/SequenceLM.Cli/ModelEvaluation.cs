@@ -7,6 +7,7 @@ internal sealed record EvaluationMetrics(LanguageModelMetrics Metrics, long Unkn
     public long TokenCount => Metrics.TokenCount;
     public double Perplexity => Metrics.Perplexity;
     public double BitsPerToken => Metrics.BitsPerToken;
+    public double BitsPerCharacter => Metrics.BitsPerCharacter;
 }
 
 /// <summary>Cross-entropy of a saved model on a text, through <see cref="LanguageModelCatalog.Evaluate"/>.</summary>
@@ -34,9 +35,10 @@ internal static class ModelEvaluation
         return new EvaluationMetrics(metrics, CountUnknown(file, data), method);
     }
 
-    /// <summary>Tokens of the text the vocabulary does not know (scored as &lt;unk&gt;).</summary>
+    /// <summary>Tokens of the text the vocabulary does not know (scored as &lt;unk&gt;; subwords it lacks are spelled with bytes instead).</summary>
     private static long CountUnknown(ModelFile file, IDataView data)
     {
+        if (file.LanguageModel.Vocabulary.IsByteLevel) return 0;
         foreach (var t in file.Preprocessing) data = t.Transform(data);
         var column = data.Schema.GetColumnOrNull(file.LanguageModel.InputColumnName);
         if (column is not { Type: VectorDataViewType { ItemType: TextDataViewType } } col) return 0;

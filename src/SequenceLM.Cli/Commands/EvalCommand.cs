@@ -36,13 +36,15 @@ internal sealed class EvalCommand
         });
         var clock = Stopwatch.StartNew();
         var metrics = ModelEvaluation.Evaluate(ml, file, data);
-        string unit = file.LanguageModel.Vocabulary.IsCharacterLevel ? "char" : "word";
+        var vocabulary = file.LanguageModel.Vocabulary;
+        string unit = vocabulary.IsByteLevel ? "subword" : vocabulary.IsCharacterLevel ? "char" : "word";
         var inv = CultureInfo.InvariantCulture;
         console.Out.WriteLine($"model          {file.Path}");
         console.Out.WriteLine($"data           {path}");
         console.Out.WriteLine(($"tokens         {metrics.TokenCount:N0} ({unit}s{(metrics.UnknownTokenCount > 0 ? $", {metrics.UnknownTokenCount:N0} unknown to the vocabulary" : "")})"));
         console.Out.WriteLine(($"cross-entropy  {metrics.CrossEntropy:F4} nats/{unit}"));
         console.Out.WriteLine(($"bits/{unit,-9} {metrics.BitsPerToken:F4}"));
+        if (!vocabulary.IsCharacterLevel) console.Out.WriteLine(($"bits/char      {metrics.BitsPerCharacter:F4} (over {metrics.Metrics.CharacterCount:N0} characters)"));
         console.Out.WriteLine(($"perplexity     {metrics.Perplexity:F3}"));
         console.Out.WriteLine(($"method         {metrics.Method} ({clock.Elapsed.TotalSeconds:F1} s)"));
         return ExitCodes.Success;

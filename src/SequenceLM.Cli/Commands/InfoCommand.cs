@@ -83,7 +83,7 @@ internal sealed class InfoCommand
 
         o.WriteLine();
         var v = lm.Vocabulary;
-        Line("vocabulary", $"{v.Count:N0} {(v.IsCharacterLevel ? "characters" : "words")}" +
+        Line("vocabulary", $"{v.Count:N0} {v.TokenKind}" +
                            $" (reserved: {string.Join(" ", v.Tokens.Where((_, k) => v.IsReserved(k)).DefaultIfEmpty("none"))})");
         int show = Math.Min(r.GetValue(Tokens), v.Count);
         if (show > 0)

@@ -17,7 +17,8 @@ internal sealed class TrainCommand
 
     private readonly Option<string> Model = CliOptions.Create<string>("--model",
         "Network, simplest first: bigram, mlp, wavenet, rnn, gru, lstm or transformer.", null, "-m");
-    private readonly Option<string> Level = CliOptions.Create<string>("--level", "Tokens: char (characters) or word (white-space separated words).");
+    private readonly Option<string> Level = CliOptions.Create<string>("--level",
+        "Tokens: char (characters), word (white-space separated words), bpe:N (byte-level BPE of N tokens learned from the file) or a pretrained encoding (gpt2, cl100k_base, o200k_base).");
     private readonly Option<string> Mode = CliOptions.Create<string>("--mode",
         "stream: the file is one long text (windows run across lines); lines: each line is one sequence (e.g. names), generated from an empty prompt.");
     private readonly Option<int> Embedding = CliOptions.Create<int>("--embedding",
@@ -81,7 +82,11 @@ internal sealed class TrainCommand
         Model.DefaultValueFactory = _ => "gru";
         Model.AcceptOnlyFromAmong("bigram", "mlp", "wavenet", "rnn", "gru", "lstm", "transformer");
         Level.DefaultValueFactory = _ => "char";
-        Level.AcceptOnlyFromAmong("char", "word");
+        Level.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<string>();
+            if (v is not ("char" or "word") && SubwordLevel(v) is null) r.AddError($"--level must be char, word, bpe:N (N at least {SubwordTokenizerOptions.MinimumVocabularySize}), gpt2, cl100k_base or o200k_base (got '{v}').");
+        });
         Mode.DefaultValueFactory = _ => "stream";
         Mode.AcceptOnlyFromAmong("stream", "lines");
         Optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
@@ -121,16 +126,19 @@ internal sealed class TrainCommand
         if (!Directory.Exists(outputDirectory)) throw new CliException($"--output: folder '{outputDirectory}' does not exist.");
         if (Directory.Exists(output)) throw new CliException($"--output: '{output}' is a directory; give a file name such as model.zip.");
         bool lines = r.GetValue(Mode) == "lines";
-        bool words = r.GetValue(Level) == "word";
-        string tokenUnit = words ? "words" : "chars";
+        string level = r.GetValue(Level)!;
+        string tokenUnit = level switch { "char" => "chars", "word" => "words", _ => "subwords" };
 
         var options = BuildOptions(r, lines);
         var ml = new MLContext(r.Given(Seed));
         var documentOptions = new TextDocumentOptions { Mode = lines ? TextDocumentMode.LinePerRow : TextDocumentMode.WholeDocument };
         var text = ml.Data.LoadTextDocument(path, documentOptions);
-        IEstimator<ITransformer> tokenizer = words
-            ? ml.Transforms.TokenizeWords(options: lines ? new WordTokenizerOptions() : WordTokenizerOptions.Ptb())
-            : ml.Transforms.TokenizeChars();
+        IEstimator<ITransformer> tokenizer = level switch
+        {
+            "char" => ml.Transforms.TokenizeChars(),
+            "word" => ml.Transforms.TokenizeWords(options: lines ? new WordTokenizerOptions() : WordTokenizerOptions.Ptb()),
+            _ => ml.Transforms.TokenizeSubwords(options: SubwordLevel(level)),
+        };
         if (r.GetValue(ValidationFile) is { } validationPath)
         {
             // The trainer reads validation rows after the same preceding transforms as the training rows.
@@ -187,7 +195,7 @@ internal sealed class TrainCommand
             ml.Model.SaveAtomically(model, text.Schema, output);
             var last = history.Records.LastOrDefault();
             console.Out.WriteLine((
-                $"Trained {lm.Config.FamilyName} ({lm.ParameterCount:N0} parameters, vocabulary {lm.Vocabulary.Count:N0} {(lm.Vocabulary.IsCharacterLevel ? "characters" : "words")}) " +
+                $"Trained {lm.Config.FamilyName} ({lm.ParameterCount:N0} parameters, vocabulary {lm.Vocabulary.Count:N0} {lm.Vocabulary.TokenKind}) " +
                 $"for {history.TotalSteps:N0} steps in {clock.Elapsed.TotalSeconds:F1} s; stopped: {history.StopReason}" +
                 (history.StopMessage is { Length: > 0 } m ? $" ({m.TrimEnd('.')})." : ".")));
             if (last != null)
@@ -333,4 +341,13 @@ internal sealed class TrainCommand
         o.Validate();
         return o;
     }
+
+    /// <summary>The subword options a --level value names, or null when it names none.</summary>
+    private static SubwordTokenizerOptions? SubwordLevel(string? level) => level switch
+    {
+        "gpt2" or "cl100k_base" or "o200k_base" => new SubwordTokenizerOptions { Encoding = level },
+        _ when level != null && level.StartsWith("bpe:", StringComparison.Ordinal) && int.TryParse(level.AsSpan(4), out int n)
+            && n >= SubwordTokenizerOptions.MinimumVocabularySize => SubwordTokenizerOptions.Learned(n),
+        _ => null,
+    };
 }

@@ -11,4 +11,10 @@ public static class AnnotationNames
 
     /// <summary>On token and key columns: <see cref="bool"/>, true when tokens are characters (decoded without separator).</summary>
     public const string IsCharacterLevel = "IsCharacterLevel";
+
+    /// <summary>
+    /// On token and key columns of subwords: <see cref="bool"/>, true when each token is a string of byte symbols
+    /// (GPT-2's byte-level alphabet), decoded by joining the tokens' bytes as UTF-8.
+    /// </summary>
+    public const string IsByteLevel = "IsByteLevel";
 }

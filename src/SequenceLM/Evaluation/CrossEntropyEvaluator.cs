@@ -5,16 +5,17 @@ namespace Microsoft.ML.SequenceLM.Evaluation;
 
 /// <summary>
 /// Cross-entropy of a model over all batches of a source. Recurrent models in sequential mode carry their state
-/// across windows, so the figure covers the whole sequence as PTB practice requires.
+/// across windows, so the figure covers the whole sequence as PTB practice requires. Also counts the characters the
+/// scored targets stand for (<see cref="Vocabulary.CharacterCount"/>), for bits per character.
 /// </summary>
 internal static class CrossEntropyEvaluator
 {
-    public static (double LossSum, long Tokens) Run(LanguageModelEngine model, ITrainingBatchSource source, bool carryState,
+    public static (double LossSum, long Tokens, long Characters) Run(LanguageModelEngine model, ITrainingBatchSource source, bool carryState, Vocabulary? vocabulary,
         int maximumBatches = 0, double[]? positionLoss = null, long[]? positionCount = null, CancellationToken cancel = default)
     {
         model.ResetState(training: false, evaluation: true);
         double sum = 0;
-        long tokens = 0;
+        long tokens = 0, characters = 0;
         int batches = 0;
         foreach (var batch in source.Batches(shuffle: null))
         {
@@ -27,10 +28,13 @@ internal static class CrossEntropyEvaluator
                 : EvaluateWithPositions(model, batch, carry, positionLoss, positionCount!);
             sum += s;
             tokens += n;
+            if (vocabulary != null)
+                foreach (long target in batch.Targets)
+                    if (target != batch.IgnoreIndex) characters += vocabulary.CharacterCount(target);
             if (maximumBatches > 0 && ++batches >= maximumBatches) break;
         }
         model.ResetState(training: false, evaluation: true);
-        return (sum, tokens);
+        return (sum, tokens, characters);
     }
 
     private static (double, long) EvaluateWithPositions(LanguageModelEngine model, TokenBatch batch, bool carry, double[] positionLoss, long[] positionCount)

@@ -6,7 +6,7 @@ namespace Microsoft.ML.SequenceLM;
 public sealed partial class LanguageModelCatalog
 {
     /// <summary>
-    /// Cross-entropy, perplexity and bits per token of <paramref name="model"/> on <paramref name="data"/> (raw text
+    /// Cross-entropy, perplexity, bits per token and bits per character of <paramref name="model"/> on <paramref name="data"/> (raw text
     /// rows, which go through the model's own tokenizer and vocabulary; unknown tokens count as &lt;unk&gt;).
     /// Stream models score the text as consecutive windows, recurrent ones carrying their state across windows;
     /// per-row models score each row as &lt;bos&gt; tokens &lt;eos&gt;.
@@ -15,9 +15,9 @@ public sealed partial class LanguageModelCatalog
     {
         var parts = ModelParts.Of(model);
         var (source, carry) = EvaluationSource(parts, data, options ?? new EvaluationOptions());
-        var (sum, tokens) = CrossEntropyEvaluator.Run(parts.Model.Engine, source, carry);
+        var (sum, tokens, characters) = CrossEntropyEvaluator.Run(parts.Model.Engine, source, carry, parts.Model.Vocabulary);
         if (tokens == 0) throw new InvalidCorpusException("The evaluation data holds no tokens to score.");
-        return new LanguageModelMetrics(sum / tokens, tokens);
+        return new LanguageModelMetrics(sum / tokens, tokens, characters);
     }
 
     /// <summary>
@@ -37,7 +37,7 @@ public sealed partial class LanguageModelCatalog
         };
         var loss = new double[steps];
         var count = new long[steps];
-        CrossEntropyEvaluator.Run(parts.Model.Engine, source, carry, positionLoss: loss, positionCount: count);
+        CrossEntropyEvaluator.Run(parts.Model.Engine, source, carry, vocabulary: null, positionLoss: loss, positionCount: count);
         return loss.Select((l, t) => count[t] > 0 ? l / count[t] : double.NaN).ToArray();
     }
 

@@ -91,6 +91,7 @@ internal sealed class TextGenerator
     {
         private readonly StringBuilder _text = new();
         private readonly List<long> _keys = new();
+        private readonly Decoder _utf8 = Encoding.UTF8.GetDecoder();   // byte-level subwords: an incomplete character at the end is left out
 
         public RowState(string prompt, long[] promptKeys)
         {
@@ -115,7 +116,7 @@ internal sealed class TextGenerator
                 return Flush(_text.Length);
             }
             _keys.Add(key);
-            _text.Append(codec.Piece(key, first: _keys.Count == 1 && (Prompt.Length == 0 || codec.PerRow)));
+            _text.Append(codec.Piece(key, first: _keys.Count == 1 && (Prompt.Length == 0 || codec.PerRow), _utf8));
             foreach (var stop in options.StopStrings)
             {
                 int at = IndexOfStop(stop);

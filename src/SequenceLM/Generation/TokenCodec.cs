@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Microsoft.ML.SequenceLM.Generation;
 
 /// <summary>
@@ -33,9 +35,8 @@ internal sealed class TokenCodec
         if (PerRow && Vocabulary.BeginKey is { } bos) keys.Add(bos);
         foreach (var token in tokens)
         {
-            if (Vocabulary.TryGetKey(token.Span, out var key)) keys.Add(key);
-            else if (Vocabulary.UnknownKey is { } unk) keys.Add(unk);
-            // Without <unk> the vocabulary cannot say the token: it is left out rather than failing the prompt.
+            try { Vocabulary.AppendKeys(token.Span, keys); }
+            catch (UnknownTokenException) { } // without <unk> the token is left out rather than failing the prompt
         }
         return Finish(keys);
     }
@@ -62,18 +63,30 @@ internal sealed class TokenCodec
     private long DefaultStartKey()
     {
         if (Vocabulary.BeginKey is { } bos) return bos;
-        if (Vocabulary.TryGetKey("\n", out var newline)) return newline;
+        if (Vocabulary.TryGetKey(Vocabulary.IsByteLevel ? ByteLevelAlphabet.FromText("\n") : "\n", out var newline)) return newline;
         if (Vocabulary.EndKey is { } eos) return eos;
         for (long k = 0; k < Vocabulary.Count; k++)
             if (!Vocabulary.IsReserved(k)) return k;
         return 0;
     }
 
-    /// <summary>The text a generated key adds: characters as they are, words with a separating space, &lt;eos&gt; as a line end.</summary>
-    public string Piece(long key, bool first)
+    /// <summary>
+    /// The text a generated key adds: characters as they are, words with a separating space, &lt;eos&gt; as a line
+    /// end, byte-level subwords as the characters their bytes complete (<paramref name="utf8"/>, one per row, holds
+    /// the bytes of a character that a later token finishes, so no piece ends inside a character).
+    /// </summary>
+    public string Piece(long key, bool first, Decoder utf8)
     {
         if (!PerRow && key == Vocabulary.EndKey) return "\n";
         var token = Vocabulary.GetToken(key);
+        if (Vocabulary.IsByteLevel)
+        {
+            var bytes = new List<byte>(token.Length);
+            ByteLevelAlphabet.AppendBytes(token, bytes);
+            var chars = new char[Encoding.UTF8.GetMaxCharCount(bytes.Count)];
+            int n = utf8.GetChars(bytes.ToArray(), 0, bytes.Count, chars, 0, flush: false);
+            return new string(chars, 0, n);
+        }
         if (Vocabulary.IsCharacterLevel) return token;
         return first ? token : " " + token;
     }

@@ -26,4 +26,20 @@ public static class TokenizationCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new(outputColumnName, inputColumnName, options);
     }
+
+    /// <summary>
+    /// Splits text into byte-level subwords: a pretrained encoding of <c>Microsoft.ML.Tokenizers</c> (GPT-2,
+    /// cl100k_base, o200k_base) or BPE learned from the training text when fitted. Output: variable-length vector of
+    /// text (byte symbols); <c>MapTokensToKeys</c> turns it into keys whose decoding gives back the exact text.
+    /// </summary>
+    /// <param name="catalog">ML.NET's transforms catalog (<c>ml.Transforms</c>).</param>
+    /// <param name="outputColumnName">The token column to produce (default <c>"Tokens"</c>).</param>
+    /// <param name="inputColumnName">The text column to read (default <c>"Text"</c>).</param>
+    /// <param name="options">The pretrained encoding, or the size of the vocabulary to learn.</param>
+    public static SubwordTokenizingEstimator TokenizeSubwords(this TransformsCatalog catalog, string outputColumnName = "Tokens", string inputColumnName = "Text",
+        SubwordTokenizerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new(outputColumnName, inputColumnName, options);
+    }
 }

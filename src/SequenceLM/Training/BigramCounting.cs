@@ -48,7 +48,7 @@ internal static class BigramCounting
         double? validationLoss = null;
         if (validation != null)
         {
-            var (sum, count) = CrossEntropyEvaluator.Run(model, validation, carryState: false, options.MaximumValidationBatches);
+            var (sum, count, _) = CrossEntropyEvaluator.Run(model, validation, carryState: false, vocabulary: null, options.MaximumValidationBatches);
             if (count > 0) validationLoss = sum / count;
         }
         double seconds = clock.Elapsed.TotalSeconds;

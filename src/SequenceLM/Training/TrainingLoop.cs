@@ -181,7 +181,7 @@ internal sealed class TrainingLoop
         double loss = double.NaN;
         if (_isRoot)
         {
-            var (sum, tokens) = CrossEntropyEvaluator.Run(_model, _validation!, _stateful && _validation!.IsSequential,
+            var (sum, tokens, _) = CrossEntropyEvaluator.Run(_model, _validation!, _stateful && _validation!.IsSequential, vocabulary: null,
                 _options.MaximumValidationBatches);
             loss = tokens > 0 ? sum / tokens : double.NaN;
         }

@@ -24,7 +24,7 @@ public sealed partial class KeysToTokensTransformer : OneColumnTransformerBase<V
     private protected override bool IsValidInputType(DataViewType type) => SchemaChecks.IsKeyVector(type);
 
     private protected override (DataViewType Type, DataViewSchema.Annotations? Annotations) GetOutputType(DataViewSchema.Column inputColumn) =>
-        (new VectorDataViewType(TextDataViewType.Instance, ((VectorDataViewType)inputColumn.Type).Size), CharacterLevelAnnotation.Create(Vocabulary.IsCharacterLevel));
+        (new VectorDataViewType(TextDataViewType.Instance, ((VectorDataViewType)inputColumn.Type).Size), CharacterLevelAnnotation.Create(Vocabulary.IsCharacterLevel, Vocabulary.IsByteLevel));
 
     private protected override void Map(in VBuffer<uint> input, ref VBuffer<ReadOnlyMemory<char>> output)
     {

@@ -23,10 +23,11 @@ public sealed partial class TokensToKeysTransformer : OneColumnTransformerBase<V
 
     private protected override void Map(in VBuffer<ReadOnlyMemory<char>> input, ref VBuffer<uint> output)
     {
-        var keys = new uint[input.Length];
-        int i = 0;
-        foreach (var token in input.DenseValues()) keys[i++] = (uint)(Vocabulary.GetKey(token.Span) + 1);
-        output = new VBuffer<uint>(keys.Length, keys);
+        var keys = new List<long>(input.Length);
+        foreach (var token in input.DenseValues()) Vocabulary.AppendKeys(token.Span, keys);
+        var result = new uint[keys.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = (uint)(keys[i] + 1);
+        output = new VBuffer<uint>(result.Length, result);
     }
 }
 

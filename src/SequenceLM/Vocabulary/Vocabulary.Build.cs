@@ -31,6 +31,7 @@ public sealed partial class Vocabulary
         ArgumentNullException.ThrowIfNull(data);
         var col = data.Schema.RequireColumn(tokenColumnName, "Vector<Text>", SchemaChecks.IsTextVector);
         bool? charLevel = col.GetIsCharacterLevel();
+        bool byteLevel = col.GetIsByteLevel();
         var counter = new TokenCounter();
         using (var cursor = data.GetRowCursor(new[] { col }))
         {
@@ -42,10 +43,11 @@ public sealed partial class Vocabulary
                 foreach (var t in row.DenseValues()) counter.Add(t.Span);
             }
         }
-        return FromCounts(counter, options, charLevel);
+        return FromCounts(counter, options, charLevel, byteLevel);
     }
 
-    private static Vocabulary FromCounts(TokenCounter counter, VocabularyOptions? options, bool? annotatedCharLevel)
+    // A byte-level vocabulary also holds every byte (beyond MaximumSize if need be), so any text encodes without <unk>.
+    private static Vocabulary FromCounts(TokenCounter counter, VocabularyOptions? options, bool? annotatedCharLevel, bool byteLevel = false)
     {
         options ??= new VocabularyOptions();
         options.Validate();
@@ -65,11 +67,12 @@ public sealed partial class Vocabulary
         var regular = entries.Select(e => e.Token);
         if (options.MaximumSize > 0) regular = regular.Take(options.MaximumSize - reserved.Count);
         var tokens = reserved.Concat(regular).ToList();
-        bool charLevel = options.IsCharacterLevel ?? annotatedCharLevel
-            ?? counter.Entries.All(e => reservedSet.Contains(e.Token) || IsSingleCharacter(e.Token));
+        if (byteLevel) tokens.AddRange(ByteLevelAlphabet.Symbols.Except(tokens, StringComparer.Ordinal));
+        bool charLevel = !byteLevel && (options.IsCharacterLevel ?? annotatedCharLevel
+            ?? counter.Entries.All(e => reservedSet.Contains(e.Token) || IsSingleCharacter(e.Token)));
         if (tokens.Count == 0)
             throw new InvalidCorpusException($"No token occurs at least {options.MinimumCount} times and no reserved token is enabled; lower {nameof(VocabularyOptions)}.{nameof(VocabularyOptions.MinimumCount)}.", counter.Total);
-        return new Vocabulary(tokens, charLevel);
+        return new Vocabulary(tokens, charLevel, byteLevel);
     }
 
     internal static bool IsSingleCharacter(string token) =>

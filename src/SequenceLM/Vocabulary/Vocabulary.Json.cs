@@ -9,7 +9,10 @@ public sealed partial class Vocabulary
     public const string JsonFormatName = "Microsoft.ML.SequenceLM.Vocabulary";
 
     /// <summary>The JSON format version this library writes and reads.</summary>
-    public const int JsonFormatVersion = 1;
+    public const int JsonFormatVersion = 2;
+
+    // Version 2 added isByteLevel; character and word vocabularies are still written as version 1, which older readers read.
+    private const int FirstByteLevelVersion = 2;
 
     /// <summary>Limits checked when reading vocabulary JSON.</summary>
     internal const int MaxTokens = 16_000_000, MaxTokenLength = 4096;
@@ -22,6 +25,7 @@ public sealed partial class Vocabulary
         [JsonPropertyName("format")] public string? Format { get; set; }
         [JsonPropertyName("version")] public int Version { get; set; }
         [JsonPropertyName("isCharacterLevel")] public bool IsCharacterLevel { get; set; }
+        [JsonPropertyName("isByteLevel")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool IsByteLevel { get; set; }
         [JsonPropertyName("tokens")] public List<string?>? Tokens { get; set; }
     }
 
@@ -31,7 +35,7 @@ public sealed partial class Vocabulary
     /// <summary>Serialises the vocabulary to UTF-8 JSON.</summary>
     public byte[] ToJsonUtf8() => JsonSerializer.SerializeToUtf8Bytes(ToDto());
 
-    private Dto ToDto() => new() { Format = JsonFormatName, Version = JsonFormatVersion, IsCharacterLevel = IsCharacterLevel, Tokens = _tokens.ToList()! };
+    private Dto ToDto() => new() { Format = JsonFormatName, Version = IsByteLevel ? FirstByteLevelVersion : 1, IsCharacterLevel = IsCharacterLevel, IsByteLevel = IsByteLevel, Tokens = _tokens.ToList()! };
 
     /// <summary>Reads a vocabulary written by <see cref="ToJson"/>.</summary>
     /// <exception cref="ModelFormatException">The JSON is malformed, out of bounds, or from a newer format version.</exception>
@@ -62,7 +66,7 @@ public sealed partial class Vocabulary
         for (int i = 0; i < tokens.Count; i++)
             if (string.IsNullOrEmpty(tokens[i]) || tokens[i]!.Length > MaxTokenLength)
                 throw new ModelFormatException(ModelFormatError.Corrupt, $"Vocabulary token {i} is empty or longer than {MaxTokenLength} characters.");
-        try { return new Vocabulary(tokens!, dto.IsCharacterLevel); }
+        try { return new Vocabulary(tokens!, dto.IsCharacterLevel, dto.IsByteLevel); }
         catch (ArgumentException e) { throw new ModelFormatException(ModelFormatError.Corrupt, $"Invalid vocabulary: {e.Message}", e); }
     }
 }

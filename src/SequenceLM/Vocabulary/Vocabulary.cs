@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Microsoft.ML.SequenceLM;
@@ -30,8 +31,10 @@ public sealed partial class Vocabulary
     /// <summary>Creates a vocabulary from tokens in key order (key i = i-th token).</summary>
     /// <param name="tokens">Distinct, non-empty tokens.</param>
     /// <param name="isCharacterLevel">True for character tokens (decoding joins without separator); false for words.</param>
-    public Vocabulary(IEnumerable<string> tokens, bool isCharacterLevel)
+    /// <param name="isByteLevel">True for byte-level subwords (tokens are byte symbols; decoding joins their bytes as UTF-8). Such vocabularies are not character-level.</param>
+    public Vocabulary(IEnumerable<string> tokens, bool isCharacterLevel, bool isByteLevel = false)
     {
+        if (isCharacterLevel && isByteLevel) throw new ArgumentException("A vocabulary is character-level or byte-level, not both.", nameof(isByteLevel));
         ArgumentNullException.ThrowIfNull(tokens);
         _tokens = tokens.ToArray();
         if (_tokens.Length == 0) throw new ArgumentException("A vocabulary needs at least one token.", nameof(tokens));
@@ -43,6 +46,7 @@ public sealed partial class Vocabulary
         }
         _lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
         IsCharacterLevel = isCharacterLevel;
+        IsByteLevel = isByteLevel;
         UnknownKey = KeyOrNull(UnknownToken);
         PaddingKey = KeyOrNull(PaddingToken);
         BeginKey = KeyOrNull(BeginToken);
@@ -54,6 +58,12 @@ public sealed partial class Vocabulary
 
     /// <summary>True for character-level vocabularies (decoded without separator); false for words (joined with spaces).</summary>
     public bool IsCharacterLevel { get; }
+
+    /// <summary>True for byte-level subword vocabularies (see <see cref="SubwordTokenizingTransformer"/>): decoding joins the tokens' bytes and reads them as UTF-8.</summary>
+    public bool IsByteLevel { get; }
+
+    /// <summary>What the tokens are, in words: "characters", "words" or "subwords".</summary>
+    public string TokenKind => IsByteLevel ? "subwords" : IsCharacterLevel ? "characters" : "words";
 
     /// <summary>The tokens in key order.</summary>
     public IReadOnlyList<string> Tokens => Array.AsReadOnly(_tokens);
@@ -111,12 +121,40 @@ public sealed partial class Vocabulary
         for (int i = 0; i < tokens.Length; i++) destination[i] = GetKey(tokens[i].Span);
     }
 
-    /// <summary>Encodes tokens to keys.</summary>
+    /// <summary>Encodes tokens to keys; in a byte-level vocabulary an unknown subword becomes the keys of its bytes.</summary>
     public long[] Encode(ReadOnlySpan<ReadOnlyMemory<char>> tokens)
     {
-        var keys = new long[tokens.Length];
-        Encode(tokens, keys);
-        return keys;
+        if (!IsByteLevel)
+        {
+            var keys = new long[tokens.Length];
+            Encode(tokens, keys);
+            return keys;
+        }
+        var list = new List<long>(tokens.Length);
+        foreach (var token in tokens) AppendKeys(token.Span, list);
+        return list.ToArray();
+    }
+
+    /// <summary>
+    /// Appends the key of <paramref name="token"/>; in a byte-level vocabulary a subword it lacks is spelled with
+    /// the keys of its bytes (byte fallback) when it holds them, else <see cref="UnknownKey"/>.
+    /// </summary>
+    /// <exception cref="UnknownTokenException">The token is absent and there is no <c>&lt;unk&gt;</c>.</exception>
+    public void AppendKeys(ReadOnlySpan<char> token, List<long> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (_lookup.TryGetValue(token, out int k)) { keys.Add(k); return; }
+        if (IsByteLevel && ByteLevelAlphabet.IsSymbols(token))
+        {
+            int start = keys.Count;
+            foreach (char c in token)
+            {
+                if (!_lookup.TryGetValue(new ReadOnlySpan<char>(in c), out int b)) { keys.RemoveRange(start, keys.Count - start); break; }
+                keys.Add(b);
+            }
+            if (keys.Count - start == token.Length) return;
+        }
+        keys.Add(GetKey(token));
     }
 
     /// <summary>Encodes tokens to keys.</summary>
@@ -127,12 +165,20 @@ public sealed partial class Vocabulary
     }
 
     /// <summary>
-    /// Decodes keys to text: characters are concatenated, words joined with single spaces.
+    /// Decodes keys to text: characters are concatenated, words joined with single spaces, byte-level subwords
+    /// joined byte by byte and read as UTF-8 (exactly the text they were made from).
     /// </summary>
     /// <param name="keys">The keys.</param>
     /// <param name="skipSpecialTokens">Leave out <c>&lt;pad&gt;</c>, <c>&lt;bos&gt;</c> and <c>&lt;eos&gt;</c> (<c>&lt;unk&gt;</c> is kept).</param>
     public string Decode(ReadOnlySpan<long> keys, bool skipSpecialTokens = false)
     {
+        if (IsByteLevel)
+        {
+            var bytes = new List<byte>(keys.Length * 4);
+            foreach (long key in keys)
+                if (!(skipSpecialTokens && (key == PaddingKey || key == BeginKey || key == EndKey))) ByteLevelAlphabet.AppendBytes(GetToken(key), bytes);
+            return Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(bytes));
+        }
         var sb = new StringBuilder(keys.Length * (IsCharacterLevel ? 1 : 6));
         bool first = true;
         foreach (long key in keys)
@@ -143,6 +189,30 @@ public sealed partial class Vocabulary
             first = false;
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The number of characters (Unicode scalar values) <paramref name="key"/> stands for in the text, the unit of
+    /// bits per character: a character token is one; a word is its characters plus one separator; a byte-level
+    /// subword counts the characters that start in its bytes; &lt;eos&gt; is one (a line end); &lt;pad&gt; and &lt;bos&gt; none.
+    /// </summary>
+    public int CharacterCount(long key)
+    {
+        GetToken(key);
+        return (_characterCounts ??= Enumerable.Range(0, Count).Select(k => CountCharacters(k)).ToArray())[key];
+    }
+
+    private int[]? _characterCounts;
+
+    private int CountCharacters(int key)
+    {
+        if (key == PaddingKey || key == BeginKey) return 0;
+        if (key == EndKey || key == UnknownKey && !IsWord()) return 1;
+        var token = _tokens[key];
+        if (IsByteLevel) return ByteLevelAlphabet.CharacterStarts(token);
+        int runes = token.EnumerateRunes().Count();
+        return IsCharacterLevel ? runes : runes + 1;
+        bool IsWord() => !IsCharacterLevel && !IsByteLevel;
     }
 
     /// <summary>Decodes keys to their tokens.</summary>
@@ -159,5 +229,5 @@ public sealed partial class Vocabulary
     private long? KeyOrNull(string token) => _keys.TryGetValue(token, out int k) ? k : null;
 
     /// <inheritdoc />
-    public override string ToString() => $"Vocabulary({Count} {(IsCharacterLevel ? "characters" : "words")})";
+    public override string ToString() => $"Vocabulary({Count} {TokenKind})";
 }

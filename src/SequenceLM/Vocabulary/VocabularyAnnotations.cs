@@ -15,7 +15,7 @@ public static class VocabularyAnnotations
         var builder = new DataViewSchema.Annotations.Builder();
         builder.Add(AnnotationNames.KeyValues, new VectorDataViewType(TextDataViewType.Instance, tokens.Length),
             (ref VBuffer<ReadOnlyMemory<char>> value) => value = new VBuffer<ReadOnlyMemory<char>>(tokens.Length, tokens));
-        CharacterLevelAnnotation.Add(builder, vocabulary.IsCharacterLevel);
+        CharacterLevelAnnotation.Add(builder, vocabulary.IsCharacterLevel, vocabulary.IsByteLevel);
         return builder.ToAnnotations();
     }
 
@@ -26,7 +26,8 @@ public static class VocabularyAnnotations
         VBuffer<ReadOnlyMemory<char>> values = default;
         column.GetKeyValues(ref values);
         var tokens = values.DenseValues().Select(t => t.ToString()).ToArray();
-        bool isCharacterLevel = column.GetIsCharacterLevel() ?? tokens.All(t => Vocabulary.IsReservedToken(t) || Vocabulary.IsSingleCharacter(t));
-        return new Vocabulary(tokens, isCharacterLevel);
+        bool isByteLevel = column.GetIsByteLevel();
+        bool isCharacterLevel = !isByteLevel && (column.GetIsCharacterLevel() ?? tokens.All(t => Vocabulary.IsReservedToken(t) || Vocabulary.IsSingleCharacter(t)));
+        return new Vocabulary(tokens, isCharacterLevel, isByteLevel);
     }
 }

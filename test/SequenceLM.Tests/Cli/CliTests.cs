@@ -269,6 +269,29 @@ public sealed class CliTests(ITestOutputHelper output) : TestBase(output)
     }
 
     [Fact]
+    public void TrainsALearnedBpeModelAndScoresItInBitsPerCharacter()
+    {
+        var dir = CreateTempDirectory();
+        var corpus = Path.Combine(dir, "words.txt");
+        File.WriteAllText(corpus, Sentences(200));
+        var model = Path.Combine(dir, "bpe.zip");
+        var train = Run("train", corpus, "--level", "bpe:300", "--embedding", "16", "--hidden", "32", "--layers", "1",
+            "--seq", "16", "--batch", "8", "--max-steps", "10", "--device", "cpu", "-o", model);
+        Assert.Equal(0, train.Code);
+        Assert.Matches(@"vocabulary\s+\d+ subwords", Run("info", model).Out);
+        var sample = Run("sample", model, "--prompt", "the cat", "--max-tokens", "5", "--seed", "1");
+        Assert.Equal(0, sample.Code);
+        Assert.StartsWith("the cat", sample.Out);
+        var eval = Run("eval", model, corpus);
+        Assert.Equal(0, eval.Code);
+        Assert.Contains("nats/subword", eval.Out);
+        Assert.Matches(@"bits/char\s+\d+\.\d{4} \(over [\d,]+ characters\)", eval.Out);
+        var bad = Run("train", corpus, "--level", "bpe:100", "-o", model);
+        Assert.NotEqual(0, bad.Code);
+        Assert.Contains("bpe:N (N at least 256)", bad.Err);
+    }
+
+    [Fact]
     public void MissingFilesPrintOneLineAndFail()
     {
         var missing = Path.Combine(CreateTempDirectory(), "nope.txt");

@@ -44,6 +44,20 @@ public sealed class ConformanceTests(ITestOutputHelper output) : TestBase(output
     }
 
     [Fact]
+    public void TokenizeSubwordsPretrained()
+    {
+        var ml = new MLContext(1);
+        EstimatorConformance.Check(ml, ml.Transforms.TokenizeSubwords(options: SubwordTokenizerOptions.Gpt2()), Texts(ml, "ab c", "d"), Numbers(ml), Texts(ml), learnsFromData: false);
+    }
+
+    [Fact]
+    public void TokenizeSubwordsLearned()
+    {
+        var ml = new MLContext(1);
+        EstimatorConformance.Check(ml, ml.Transforms.TokenizeSubwords(options: SubwordTokenizerOptions.Learned(270)), Texts(ml, Corpus, Corpus), Numbers(ml), Texts(ml), learnsFromData: true);
+    }
+
+    [Fact]
     public void TokenizeWords()
     {
         var ml = new MLContext(1);
