@@ -22,7 +22,7 @@ internal static class BpeBenchmark
         clock.Restart();
         var tokens = tokenizer.Tokenize(content.AsMemory());
         double encode = clock.Elapsed.TotalSeconds;
-        var vocabulary = new Vocabulary(tokenizer.FullVocabulary().Tokens, isCharacterLevel: false, isByteLevel: true);
+        var vocabulary = tokenizer.FullVocabulary();
         bool exact = vocabulary.Decode(vocabulary.Encode(tokens)) == content;
         Console.WriteLine($"BPE on {Path.GetFileName(file)} ({content.Length:N0} characters) to {size:N0} tokens: {tokenizer.Merges.Count:N0} merges learned in {learn:F2} s; " +
                           $"encoding the file through Microsoft.ML.Tokenizers: {tokens.Length:N0} tokens ({(double)content.Length / tokens.Length:F2} characters/token) in {encode:F2} s; " +

@@ -91,7 +91,7 @@ internal sealed class TextGenerator
     {
         private readonly StringBuilder _text = new();
         private readonly List<long> _keys = new();
-        private readonly Decoder _utf8 = Encoding.UTF8.GetDecoder();   // byte-level subwords: an incomplete character at the end is left out
+        private readonly Decoder _utf8 = TokenCodec.CreateUtf8Decoder();   // byte-level subwords: an incomplete character at the end is left out
 
         public RowState(string prompt, long[] promptKeys)
         {

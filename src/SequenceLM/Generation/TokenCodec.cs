@@ -91,5 +91,13 @@ internal sealed class TokenCodec
         return first ? token : " " + token;
     }
 
+    /// <summary>
+    /// The per-row decoder <see cref="Piece"/> needs. A model may sample bytes that form no character (a continuation
+    /// byte alone, a lead byte followed by a letter); they are dropped, never shown as U+FFFD.
+    /// </summary>
+    public static Decoder CreateUtf8Decoder() => Utf8DroppingInvalid.GetDecoder();
+
+    private static readonly Encoding Utf8DroppingInvalid = Encoding.GetEncoding("utf-8", EncoderFallback.ExceptionFallback, new DecoderReplacementFallback(""));
+
     public string PromptText(long[] keys) => Vocabulary.Decode(keys, skipSpecialTokens: true);
 }

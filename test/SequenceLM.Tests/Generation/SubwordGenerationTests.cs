@@ -11,14 +11,18 @@ public sealed class SubwordGenerationTests(ITestOutputHelper output) : TestBase(
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     [Fact]
-    public void PiecesHoldBackACharacterUntilItsLastByte()
+    public void PiecesHoldBackACharacterUntilItsLastByteAndDropBytesThatFormNone()
     {
         var vocabulary = new Vocabulary(new[] { Vocabulary.UnknownToken }.Concat(ByteLevelAlphabet.Symbols), isCharacterLevel: false, isByteLevel: true);
         var codec = new TokenCodec(vocabulary, perRow: false, sampleUnknown: false);
-        var utf8 = Encoding.UTF8.GetDecoder();
-        var keys = Encoding.UTF8.GetBytes("a😀é").Select(b => vocabulary.GetKey(ByteLevelAlphabet.Symbol(b).ToString())).ToArray();
-        var pieces = keys.Select((k, i) => codec.Piece(k, i == 0, utf8)).ToArray();
-        Assert.Equal(new[] { "a", "", "", "", "😀", "", "é" }, pieces);
+        string[] Pieces(params byte[] bytes)
+        {
+            var utf8 = TokenCodec.CreateUtf8Decoder();
+            return bytes.Select((b, i) => codec.Piece(vocabulary.GetKey(ByteLevelAlphabet.Symbol(b).ToString()), i == 0, utf8)).ToArray();
+        }
+        Assert.Equal(new[] { "a", "", "", "", "😀", "", "é" }, Pieces(Encoding.UTF8.GetBytes("a😀é")));
+        // Sampled bytes that form no character are dropped: a continuation byte alone, a lead byte before a letter.
+        Assert.Equal(new[] { "", "b", "", "c" }, Pieces(0x80, (byte)'b', 0xE6, (byte)'c'));
     }
 
     [Fact]
@@ -41,6 +45,7 @@ public sealed class SubwordGenerationTests(ITestOutputHelper output) : TestBase(
         Output.WriteLine(streamed);
         Assert.Equal(engine.Generate("Καλη", options), streamed);
         Assert.Contains(streamed, c => c > 0x7F);
+        Assert.DoesNotContain('\uFFFD', streamed);
 
         var metrics = ml.LanguageModels().Evaluate(model, text);
         Output.WriteLine(metrics.ToString());
