@@ -14,10 +14,10 @@ namespace Microsoft.ML.SequenceLM.Models;
 internal sealed unsafe class FusedRecurrence : autograd.SingleTensorFunction<FusedRecurrence>
 {
     /// <summary>
-    /// The widest hidden size that runs fused; wider layers run as nn.GRU / nn.RNN, whose matrix products then
-    /// outweigh the per-call cost (measured: docs/performance.md).
+    /// The widest hidden size that runs fused; wider layers run as nn.GRU / nn.RNN, whose multi-threaded matrix
+    /// products then outweigh the per-call cost. Measured (docs/performance.md): fused ahead at 64, behind at 256.
     /// </summary>
-    public const long WidestHidden = 256;
+    public const long WidestHidden = 128;
 
     public override string Name => nameof(FusedRecurrence);
 
