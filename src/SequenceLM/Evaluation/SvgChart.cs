@@ -7,7 +7,7 @@ namespace Microsoft.ML.SequenceLM;
 /// <summary>A small self-contained SVG line chart (title, axes with their labels, ticks, legend); no dependencies.</summary>
 internal static class SvgChart
 {
-    private const int Width = 880, Height = 480, Left = 70, Right = 270, Top = 40, Bottom = 50;
+    private const int PlotWidth = 540, Height = 480, Left = 70, Top = 40, Bottom = 50;
 
     public static string Lines(IReadOnlyList<(string Label, string Colour, bool Dashed, List<(double X, double Y)> Points)> series,
         string title, string xLabel, string yLabel)
@@ -16,14 +16,17 @@ internal static class SvgChart
         if (points.Count == 0) points.Add((0, 0));
         var (x0, x1) = Range(points.Select(p => p.X), zeroBased: true);
         var (y0, y1) = Range(points.Select(p => p.Y), zeroBased: false);
-        double plotW = Width - Left - Right, plotH = Height - Top - Bottom;
+        // The legend column is as wide as its longest label (about 7 px a character at 12 px sans-serif).
+        int right = Math.Max(200, 70 + 7 * series.Select(s => s.Label.Length).DefaultIfEmpty(0).Max());
+        int width = Left + PlotWidth + right;
+        double plotW = PlotWidth, plotH = Height - Top - Bottom;
         string Px(double x) => F(Left + (x - x0) / (x1 - x0) * plotW);
         string Py(double y) => F(Top + plotH - (y - y0) / (y1 - y0) * plotH);
 
         var svg = new StringBuilder();
-        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        svg.Append($"<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>\n");
-        svg.Append($"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"16\">{Escape(title)}</text>\n");
+        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
+        svg.Append($"<rect width=\"{width}\" height=\"{Height}\" fill=\"white\"/>\n");
+        svg.Append($"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"16\">{Escape(title)}</text>\n");
         foreach (var t in Ticks(x0, x1))
             svg.Append($"<line x1=\"{Px(t)}\" y1=\"{Top}\" x2=\"{Px(t)}\" y2=\"{Top + plotH}\" stroke=\"#eee\"/><text x=\"{Px(t)}\" y=\"{Top + plotH + 18}\" text-anchor=\"middle\">{Label(t)}</text>\n");
         foreach (var t in Ticks(y0, y1))
@@ -40,8 +43,8 @@ internal static class SvgChart
             if (s.Dashed)
                 foreach (var p in s.Points) svg.Append($"<circle cx=\"{Px(p.X)}\" cy=\"{Py(p.Y)}\" r=\"3\" fill=\"{s.Colour}\"/>\n");
             int ly = Top + 10 + i * 20;
-            svg.Append($"<line x1=\"{Width - Right + 15}\" y1=\"{ly}\" x2=\"{Width - Right + 45}\" y2=\"{ly}\" stroke=\"{s.Colour}\" stroke-width=\"2\"{dash}/>");
-            svg.Append($"<text x=\"{Width - Right + 52}\" y=\"{ly}\" dominant-baseline=\"middle\">{Escape(s.Label)}</text>\n");
+            svg.Append($"<line x1=\"{width - right + 15}\" y1=\"{ly}\" x2=\"{width - right + 45}\" y2=\"{ly}\" stroke=\"{s.Colour}\" stroke-width=\"2\"{dash}/>");
+            svg.Append($"<text x=\"{width - right + 52}\" y=\"{ly}\" dominant-baseline=\"middle\">{Escape(s.Label)}</text>\n");
         }
         svg.Append("</svg>\n");
         return svg.ToString();
