@@ -120,8 +120,10 @@ public sealed partial class DataParallelTests(ITestOutputHelper output) : TestBa
         var start = new ProcessStartInfo(processes > 1 ? Mpirun() : "dotnet");
         if (processes > 1)
         {
-            // Two processes on this (possibly 2-core, possibly root-run CI) machine: no core binding, no root refusal.
-            foreach (var a in new[] { "-np", processes.ToString(CultureInfo.InvariantCulture), "--oversubscribe", "--bind-to", "none", "dotnet" })
+            // Two processes on this (possibly 2-core, possibly root-run CI) machine: no core binding, no root refusal; loopback TCP
+            // rather than shared memory, because a process died with SIGBUS twice while another mpirun job ran on the machine.
+            foreach (var a in new[] { "-np", processes.ToString(CultureInfo.InvariantCulture), "--oversubscribe", "--bind-to", "none",
+                         "--mca", "btl", "self,tcp", "dotnet" })
                 start.ArgumentList.Add(a);
             start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
             start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
