@@ -71,7 +71,7 @@ internal static class SvgChart
         for (double t = Math.Ceiling(min / step) * step; t <= max + 1e-9; t += step) yield return t;
     }
 
-    private static string Label(double value) => value.ToString(Math.Abs(value) >= 1000 || value == Math.Round(value) ? "0" : "0.##", CultureInfo.InvariantCulture);
+    private static string Label(double value) => (Math.Abs(value) < 1e-12 ? 0 : value).ToString(Math.Abs(value) >= 1000 || value == Math.Round(value) ? "0" : "0.##", CultureInfo.InvariantCulture);
 
     private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 
