@@ -70,18 +70,6 @@ LanguageModelTrainerOptions NamesOptions(string family) => family switch
     _ => throw new ArgumentException($"unknown names family {family}"),
 };
 
-LanguageModelTrainer Trainer(LanguageModelTrainerOptions options) => options switch
-{
-    BigramOptions b => ml.LanguageModels().Trainers.Bigram(b),
-    MlpOptions m => ml.LanguageModels().Trainers.Mlp(m),
-    WaveNetOptions w => ml.LanguageModels().Trainers.WaveNet(w),
-    RnnOptions r => ml.LanguageModels().Trainers.Rnn(r),
-    GruOptions g => ml.LanguageModels().Trainers.Gru(g),
-    LstmOptions l => ml.LanguageModels().Trainers.Lstm(l),
-    TransformerOptions t => ml.LanguageModels().Trainers.Transformer(t),
-    _ => throw new ArgumentException(options.GetType().Name),
-};
-
 Dictionary<string, object> Names(LanguageModelTrainerOptions options, LearningCurves? curves = null, string? name = null)
 {
     options.Dropout = 0f;
@@ -100,7 +88,7 @@ Dictionary<string, object> Names(LanguageModelTrainerOptions options, LearningCu
     options.KeepBestWeights = false;
     options.Device = "cpu";
     var names = ml.Data.LoadTextDocument(Path.Combine(data, "names.txt"), new TextDocumentOptions { Mode = TextDocumentMode.LinePerRow });
-    using var model = ml.Transforms.TokenizeChars().Append(Trainer(options)).Fit(names);
+    using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Create(options)).Fit(names);
     var summary = Summary(model.LastTransformer);
     var samples = ml.LanguageModels().CreateGenerator(model).Generate("", 20, new GenerationOptions { MaxTokens = 30, Seed = 1 });
     summary["test_loss"] = model.LastTransformer.History.Records.Last(r => r.ValidationLoss != null).ValidationLoss!;
@@ -138,12 +126,7 @@ Dictionary<string, object> Ptb(LanguageModelTrainerOptions options)
     options.Device = "cpu";
     var train = ml.Data.LoadTextDocument(Path.Combine(data, "ptb.valid.txt"));
     var test = ml.Data.LoadTextDocument(Path.Combine(data, "ptb.test.txt"));
-    var trainer = options switch
-    {
-        GruOptions g => ml.LanguageModels().Trainers.Gru(g),
-        TransformerOptions t => ml.LanguageModels().Trainers.Transformer(t),
-        _ => throw new ArgumentException(options.GetType().Name),
-    };
+    var trainer = ml.LanguageModels().Trainers.Create(options);
     using var model = ml.Transforms.TokenizeWords(options: WordTokenizerOptions.Ptb()).Append(trainer).Fit(train);
     var summary = Summary(model.LastTransformer);
     var metrics = ml.LanguageModels().Evaluate(model, test, new EvaluationOptions { BatchSize = 10, SequenceLength = 35 });

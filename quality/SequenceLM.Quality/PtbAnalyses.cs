@@ -42,12 +42,7 @@ internal static class PtbAnalyses
             options.Device = "cpu";
             options.Seed = 1;
             folder.Apply(options, name.ToLowerInvariant(), checkpointEveryNSteps: 50);
-            var trainer = options switch
-            {
-                RnnOptions r => ml.LanguageModels().Trainers.Rnn(r),
-                GruOptions g => ml.LanguageModels().Trainers.Gru(g),
-                _ => ml.LanguageModels().Trainers.Transformer((TransformerOptions)options),
-            };
+            var trainer = ml.LanguageModels().Trainers.Create(options);
             using var model = tokenizer.Append(trainer).Fit(train);
             var history = model.LastTransformer.History;
             curves.Add(name, history);

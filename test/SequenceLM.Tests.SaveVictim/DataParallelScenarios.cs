@@ -25,9 +25,7 @@ public static class DataParallelScenarios
         });
         var ml = new MLContext(seed: 1);
         var text = Scenarios.Text(ml);
-        IEstimator<LanguageModelTransformer> trainer = options is GruOptions gru
-            ? ml.LanguageModels().Trainers.Gru(gru)
-            : ml.LanguageModels().Trainers.Transformer((TransformerOptions)options);
+        var trainer = ml.LanguageModels().Trainers.Create(options);
         using var model = ml.Transforms.TokenizeChars().Append(trainer).Fit(text);
         var history = model.LastTransformer.History;
         if (rank == 0) Console.WriteLine($"done {history.TotalSteps} {history.StopReason}");

@@ -145,16 +145,7 @@ internal sealed class TrainCommand
             var validation = ml.Data.LoadTextDocument(CliOptions.ExistingFile(validationPath, "validation file"), documentOptions);
             options.ValidationData = tokenizer.Fit(text).Transform(validation);
         }
-        var trainer = r.GetValue(Model) switch
-        {
-            "rnn" => ml.LanguageModels().Trainers.Rnn((RnnOptions)options),
-            "gru" => ml.LanguageModels().Trainers.Gru((GruOptions)options),
-            "lstm" => ml.LanguageModels().Trainers.Lstm((LstmOptions)options),
-            "bigram" => ml.LanguageModels().Trainers.Bigram((BigramOptions)options),
-            "mlp" => ml.LanguageModels().Trainers.Mlp((MlpOptions)options),
-            "wavenet" => ml.LanguageModels().Trainers.WaveNet((WaveNetOptions)options),
-            _ => ml.LanguageModels().Trainers.Transformer((TransformerOptions)options),
-        };
+        var trainer = ml.LanguageModels().Trainers.Create(options);
 
         console.Out.WriteLine((
             $"Training a {r.GetValue(Level)}-level {r.GetValue(Model)} on {path} ({new FileInfo(path).Length:N0} bytes, {(lines ? "one sequence per line" : "one stream")}), " +

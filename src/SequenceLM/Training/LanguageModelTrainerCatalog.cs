@@ -30,8 +30,10 @@ public sealed class LanguageModelTrainerCatalog
     /// <summary>A WaveNet language model (makemore's hierarchical model): the context fused pairwise, level by level.</summary>
     public LanguageModelTrainer WaveNet(WaveNetOptions? options = null) => Create(options ?? new WaveNetOptions());
 
-    private LanguageModelTrainer Create(LanguageModelTrainerOptions options)
+    /// <summary>The trainer of whichever family <paramref name="options"/> belong to (e.g. options chosen at run time).</summary>
+    public LanguageModelTrainer Create(LanguageModelTrainerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var ml = _catalog.Context;
         return new LanguageModelTrainer(options, _catalog.NextSeed(), TrainerDevice.Resolve(options.Device, ml.GpuDeviceId, ml.FallbackToCpu));

@@ -55,7 +55,7 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         var data = options.WindowMode == WindowMode.PerRow
             ? ml.Data.LoadFromEnumerable(lines.Select(l => new Line { Text = l.Length > 11 ? l[..11] : l }))
             : ml.Data.LoadFromEnumerable(new[] { new Line { Text = string.Join("\n", lines) } });
-        using var model = ml.Transforms.TokenizeChars().Append(Trainer(ml, options)).Fit(data);
+        using var model = ml.Transforms.TokenizeChars().Append(ml.LanguageModels().Trainers.Create(options)).Fit(data);
         var lm = model.LastTransformer;
 
         var folder = Path.Combine(Environment.GetEnvironmentVariable("SEQUENCELM_VERIFY_DIR") ?? CreateTempDirectory(), name);
@@ -101,17 +101,6 @@ public sealed class PyTorchExportTests(ITestOutputHelper output) : TestBase(outp
         Output.WriteLine($"{name}: {folder} ({lm.ParameterCount:N0} parameters)");
     }
 
-    private static LanguageModelTrainer Trainer(MLContext ml, LanguageModelTrainerOptions options) => options switch
-    {
-        RnnOptions r => ml.LanguageModels().Trainers.Rnn(r),
-        GruOptions g => ml.LanguageModels().Trainers.Gru(g),
-        LstmOptions l => ml.LanguageModels().Trainers.Lstm(l),
-        TransformerOptions x => ml.LanguageModels().Trainers.Transformer(x),
-        BigramOptions x => ml.LanguageModels().Trainers.Bigram(x),
-        MlpOptions x => ml.LanguageModels().Trainers.Mlp(x),
-        WaveNetOptions x => ml.LanguageModels().Trainers.WaveNet(x),
-        _ => throw new ArgumentException(options.GetType().Name),
-    };
 
     private static string ConfigJson(LanguageModelConfig c) => JsonSerializer.Serialize(new Dictionary<string, object>
     {
