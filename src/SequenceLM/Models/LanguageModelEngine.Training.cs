@@ -9,6 +9,7 @@ namespace Microsoft.ML.SequenceLM.Models;
 internal sealed partial class LanguageModelEngine
 {
     private ParameterOptimizer? _optimizer;
+    private FlatParameters? _flat; // made on the first SetOptimizer: models only generating keep no gradient buffer
     private RecurrentState? _trainState;
     private bool _keepLastGood;
     private Tensor[]? _lastGood;  // the weights the last finite-loss step was computed with
@@ -18,6 +19,7 @@ internal sealed partial class LanguageModelEngine
     {
         using var access = _core.Write();
         ThrowIfDisposed();
+        _flat ??= new FlatParameters(_core.Parameters);
         if (_optimizer is null) _optimizer = new ParameterOptimizer(settings);
         else _optimizer.Configure(settings);
     }
@@ -38,7 +40,7 @@ internal sealed partial class LanguageModelEngine
             if (value < 0) throw new ArgumentException($"optimizer steps must be >= 0, got {value}");
             var optimizer = _optimizer ?? throw new ArgumentException("no optimizer: call SetOptimizer before setting its steps");
             optimizer.Steps = value;
-            if (value > 0) optimizer.EnsureState(_core.Parameters);
+            if (value > 0) optimizer.EnsureState(_flat!);
         }
     }
 
@@ -82,7 +84,7 @@ internal sealed partial class LanguageModelEngine
             loss.backward();
 
             using var _ = no_grad();
-            var gradients = _core.Parameters.Select(p => p.Parameter.grad).OfType<Tensor>().ToArray();
+            var gradients = new[] { _flat!.Gradients };
             var stepLoss = options.Exchange is { } exchange
                 ? AverageOverProcesses(exchange, gradients, loss.detach(), ScoredTargets(targets))
                 : loss.detach();
@@ -96,7 +98,7 @@ internal sealed partial class LanguageModelEngine
                 return (lossValue, normValue);
             }
             if (_keepLastGood) KeepCurrentWeights(); // these weights gave a finite loss and gradient: keep them before updating
-            optimizer.Step(_core.Parameters, options.LearningRate);
+            optimizer.Step(_flat!, options.LearningRate);
             return (lossValue, normValue);
         }
         catch (ExternalException e)
@@ -162,11 +164,7 @@ internal sealed partial class LanguageModelEngine
         _trainState = null;
     }
 
-    private void ZeroGradients()
-    {
-        foreach (var (_, p) in _core.Parameters)
-            p.grad?.zero_();
-    }
+    private void ZeroGradients() => _flat!.Gradients.zero_();
 
     /// <summary>Starts (true) or stops (false) keeping the weights of the last step whose loss was finite.</summary>
     public void KeepLastGoodWeights(bool keep)
@@ -184,19 +182,25 @@ internal sealed partial class LanguageModelEngine
         ThrowIfDisposed();
         if (_lastGood is null) return false;
         using var _ = no_grad();
-        for (int i = 0; i < _lastGood.Length; i++) _core.State[i].Tensor.copy_(_lastGood[i]);
+        var weights = WeightTensors();
+        for (int i = 0; i < _lastGood.Length; i++) weights[i].copy_(_lastGood[i]);
         return true;
     }
 
     private void KeepCurrentWeights()
     {
+        var weights = WeightTensors();
         if (_lastGood is null)
         {
-            _lastGood = _core.State.Select(p => p.Tensor.detach().clone().DetachFromDisposeScope()).ToArray();
+            _lastGood = weights.Select(t => t.detach().clone().DetachFromDisposeScope()).ToArray();
             return;
         }
-        for (int i = 0; i < _lastGood.Length; i++) _lastGood[i].copy_(_core.State[i].Tensor);
+        for (int i = 0; i < _lastGood.Length; i++) _lastGood[i].copy_(weights[i]);
     }
+
+    /// <summary>What the weights are: the flat parameter buffer, then the buffers that are state (batch norm's running statistics).</summary>
+    private Tensor[] WeightTensors() =>
+        _core.State.Skip(_core.Parameters.Count).Select(b => b.Tensor).Prepend(_flat!.Weights).ToArray();
 
     private void DisposeLastGood()
     {

@@ -131,6 +131,7 @@ internal sealed partial class LanguageModelEngine : IDisposable
             if (_disposed) return;
             _disposed = true;
             _optimizer?.Dispose();
+            _flat?.Dispose();
             _trainState?.Dispose();
             _evalState?.Dispose();
             DisposeLastGood();

@@ -5,15 +5,17 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.SequenceLM.Models;
 
 /// <summary>
-/// SGD (with momentum), Adam and AdamW written out with in-place tensor operations, following torch.optim's formulas,
-/// with their state as named tensors (exp_avg.NAME and exp_avg_sq.NAME, or momentum.NAME) that checkpoints save and a
-/// resumed run writes back. Weight decay applies to matrices and embeddings only (parameters of two or more dimensions,
+/// SGD (with momentum), Adam and AdamW written out with in-place tensor operations over the flat parameter and gradient
+/// buffers (<see cref="FlatParameters"/>), following torch.optim's formulas. Their state is flat too, and seen per
+/// parameter as named views (exp_avg.NAME and exp_avg_sq.NAME, or momentum.NAME) that checkpoints save and a resumed
+/// run writes back. Weight decay applies to matrices and embeddings only (parameters of two or more dimensions,
 /// as nanoGPT's parameter groups do) unless <see cref="OptimizerSettings.DecayAll"/> is set.
 /// </summary>
 internal sealed class ParameterOptimizer : IDisposable
 {
     private OptimizerSettings _settings;
-    private readonly List<(string Name, Tensor Tensor)> _state = new();
+    private readonly List<Tensor> _buffers = new();                        // flat, shaped like FlatParameters.Weights
+    private readonly List<(string Name, Tensor Tensor)> _state = new();    // their views per parameter, for checkpoints
 
     public ParameterOptimizer(in OptimizerSettings settings)
     {
@@ -37,60 +39,56 @@ internal sealed class ParameterOptimizer : IDisposable
         _settings = settings;
     }
 
-    /// <summary>Creates the zero state tensors (also before a resumed run writes the saved ones).</summary>
-    public void EnsureState(IReadOnlyList<(string Name, Parameter Parameter)> parameters)
+    /// <summary>Creates the zero state (also before a resumed run writes the saved one): flat buffers, named per parameter.</summary>
+    public void EnsureState(FlatParameters flat)
     {
         string[] prefixes = _settings.Type == 0 ? (_settings.Momentum > 0 ? new[] { "momentum." } : Array.Empty<string>())
                                                 : new[] { "exp_avg.", "exp_avg_sq." };
-        if (_state.Count == prefixes.Length * parameters.Count) return;
+        if (_buffers.Count == prefixes.Length) return;
         Dispose();
         using var _ = no_grad();
-        foreach (var (name, p) in parameters)
-            foreach (var prefix in prefixes)
-                _state.Add((prefix + name, zeros_like(p).DetachFromDisposeScope()));
+        foreach (var prefix in prefixes)
+        {
+            var (buffer, views) = flat.ZerosLike(prefix);
+            _buffers.Add(buffer);
+            _state.AddRange(views);
+        }
     }
 
-    /// <summary>One update of every parameter from its gradient.</summary>
-    public void Step(IReadOnlyList<(string Name, Parameter Parameter)> parameters, double lr)
+    /// <summary>One update of every parameter from its gradient, over the flat buffers: a handful of libtorch calls per step.</summary>
+    public void Step(FlatParameters flat, double lr)
     {
         using var _ = no_grad();
-        EnsureState(parameters);
+        EnsureState(flat);
         Steps++;
-        int perParameter = _state.Count / Math.Max(1, parameters.Count);
-        for (int i = 0; i < parameters.Count; i++)
+        Tensor p = flat.Weights, grad = flat.Gradients;
+        long decayed = _settings.DecayAll ? p.numel() : flat.DecayedLength;
+        double wd = decayed > 0 ? _settings.WeightDecay : 0;
+        if (wd != 0 && _settings.Type != 2) grad = grad.clone(); // L2 regularisation adds to a copy: the gradients stay as backward left them
+        if (_settings.Type == 0)
         {
-            var p = parameters[i].Parameter;
-            var grad = p.grad;
-            if (grad is null) continue;
-            double wd = _settings.DecayAll || p.dim() >= 2 ? _settings.WeightDecay : 0;
-            if (_settings.Type == 0)
+            if (wd != 0) grad.narrow(0, 0, decayed).add_(p.narrow(0, 0, decayed), wd);
+            if (_settings.Momentum > 0)
             {
-                var d_p = wd != 0 ? grad.add(p, wd) : grad;
-                if (_settings.Momentum > 0)
-                {
-                    // torch.optim.SGD starts the buffer as a copy of the first gradient; a zero buffer gives the same result.
-                    var buffer = _state[i].Tensor;
-                    buffer.mul_(_settings.Momentum).add_(d_p);
-                    d_p = buffer;
-                }
-                p.add_(d_p, -lr);
-                continue;
+                // torch.optim.SGD starts the buffer as a copy of the first gradient; a zero buffer gives the same result.
+                grad = _buffers[0].mul_(_settings.Momentum).add_(grad);
             }
-            if (wd != 0)
-            {
-                if (_settings.Type == 2) p.mul_(1 - lr * wd);
-                else grad = grad.add(p, wd);
-            }
-            var expAvg = _state[perParameter * i].Tensor;
-            var expAvgSq = _state[perParameter * i + 1].Tensor;
-            double beta1 = _settings.Beta1, beta2 = _settings.Beta2;
-            double biasCorrection1 = 1 - Math.Pow(beta1, Steps);
-            double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, Steps));
-            expAvg.mul_(beta1).add_(grad, 1 - beta1);
-            expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
-            var denominator = expAvgSq.sqrt().div_(biasCorrection2Sqrt).add_(_settings.Eps);
-            p.addcdiv_(expAvg, denominator, -lr / biasCorrection1);
+            p.add_(grad, -lr);
+            return;
         }
+        if (wd != 0)
+        {
+            if (_settings.Type == 2) p.narrow(0, 0, decayed).mul_(1 - lr * wd);
+            else grad.narrow(0, 0, decayed).add_(p.narrow(0, 0, decayed), wd);
+        }
+        Tensor expAvg = _buffers[0], expAvgSq = _buffers[1];
+        double beta1 = _settings.Beta1, beta2 = _settings.Beta2;
+        double biasCorrection1 = 1 - Math.Pow(beta1, Steps);
+        double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, Steps));
+        expAvg.mul_(beta1).add_(grad, 1 - beta1);
+        expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+        var denominator = expAvgSq.sqrt().div_(biasCorrection2Sqrt).add_(_settings.Eps);
+        p.addcdiv_(expAvg, denominator, -lr / biasCorrection1);
     }
 
     private static void Validate(in OptimizerSettings c)
@@ -111,6 +109,8 @@ internal sealed class ParameterOptimizer : IDisposable
     public void Dispose()
     {
         foreach (var (_, t) in _state) t.Dispose();
+        foreach (var t in _buffers) t.Dispose();
         _state.Clear();
+        _buffers.Clear();
     }
 }

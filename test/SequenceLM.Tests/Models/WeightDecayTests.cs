@@ -22,12 +22,13 @@ public sealed class WeightDecayTests
     {
         var matrix = new Parameter(ones(3, 4));
         var vector = new Parameter(ones(4));
-        (matrix.sum() * 0 + vector.sum() * 0).backward();   // zero gradients
+        using var flat = new FlatParameters(new[] { ("b", vector), ("w", matrix) });  // the matrix leads the buffer
+        (matrix.sum() * 0 + vector.sum() * 0).backward();   // zero gradients, accumulated into the flat buffer
         using var optimizer = new ParameterOptimizer(new OptimizerSettings
         {
             Type = type, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f, WeightDecay = Decay, DecayAll = decayAll,
         });
-        optimizer.Step(new[] { ("w", matrix), ("b", vector) }, Lr);
+        optimizer.Step(flat, Lr);
 
         float decayed = 1 - Lr * Decay;
         Assert.All(matrix.data<float>().ToArray(), v => Assert.Equal(decayed, v, 6));
