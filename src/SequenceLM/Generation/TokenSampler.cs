@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Microsoft.ML.SequenceLM.Generation;
 
 /// <summary>
@@ -21,6 +22,7 @@ internal sealed class TokenSampler
         _state = settings.Seed;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Sample(ReadOnlySpan<float> logits)
     {
         int vocab = _scores.Length, best = -1;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,6 +52,7 @@ internal sealed unsafe class FusedRecurrence : autograd.SingleTensorFunction<Fus
     public static Tensor Run(ModelFamily family, Tensor gi, Tensor h0, Tensor weightHh, Tensor biasHh) =>
         apply(gi, h0, weightHh, biasHh, family);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (gi, h0, weightHh, biasHh, family) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (ModelFamily)vars[4]);
@@ -78,6 +80,7 @@ internal sealed unsafe class FusedRecurrence : autograd.SingleTensorFunction<Fus
         return states.narrow(0, 1, steps).clone();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var saved = ctx.get_saved_variables();

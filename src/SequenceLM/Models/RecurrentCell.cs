@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using static TorchSharp.torch;
 
@@ -51,6 +52,7 @@ internal static class RecurrentCell
     /// gh = W_hh h + b_hh, [gates x H]; h and c [H] are updated in place. gi receives the activated gates that
     /// <see cref="StepBackward"/> needs: r, z, n for GRUs, the new h for RNNs (LSTMs leave it as it was).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Step(ModelFamily family, Span<float> gi, ReadOnlySpan<float> gh, Span<float> h, Span<float> c)
     {
         int n = h.Length;
@@ -95,6 +97,7 @@ internal static class RecurrentCell
     /// activated gates the step left in gi, gh and the previous h, writes dL/dgi and dL/dgh ([gates x H]) and puts
     /// the part of dL/dh that does not go through W_hh into <paramref name="dh"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void StepBackward(ModelFamily family, ReadOnlySpan<float> gates, ReadOnlySpan<float> gh, ReadOnlySpan<float> hPrevious,
         Span<float> dh, Span<float> dgi, Span<float> dgh)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SequenceLM.Models;
@@ -56,6 +57,7 @@ internal sealed unsafe class RecurrentCpuStep
     }
 
     /// <summary>Feeds one token per row and writes the next-token logits [batch, vocab]. Call under the model's read lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(ReadOnlySpan<long> tokens, Span<float> logits)
     {
         int gh = _gates * _hidden, rows = _batch * _hidden;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SequenceLM.Models;
@@ -63,6 +64,7 @@ internal sealed unsafe class TransformerCpuStep
     /// Runs tokens [batch] at position cache.Length, appends their keys and values to the (allocated, float32) cache,
     /// and writes the next-token logits [batch, vocab]. Call under the model's read lock.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(ReadOnlySpan<long> tokens, KeyValueCache cache, Span<float> logits)
     {
         int position = (int)cache.Length;

@@ -1,10 +1,16 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Microsoft.ML.SequenceLM.Models;
 
-/// <summary>Vectorised float32 kernels over raw memory for the C# generation step (no libtorch call per operation).</summary>
+/// <summary>
+/// Vectorised float32 kernels over raw memory for the C# generation step and the fused layers (no libtorch call per
+/// operation). They and their callers' loops are compiled fully optimised at the first call (AggressiveOptimization):
+/// tiered compilation would run them unoptimised first and recompile them on a thread that competes for the cores.
+/// </summary>
 internal static unsafe class VectorMath
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(float* a, float* b, int n)
     {
         int width = Vector<float>.Count, i = 0;
@@ -26,6 +32,7 @@ internal static unsafe class VectorMath
     /// splitting rows across two threads halved batch-1 char-LSTM generation on the loaded 2-core machine (852 -> 496
     /// tokens/s at load 6).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatVec(float* w, float* bias, int rows, int cols, float* x, int batch, float* y)
     {
         for (int r = 0; r < rows; r++)
@@ -41,6 +48,7 @@ internal static unsafe class VectorMath
     /// y [batch, n], row-major: each output row is built in registers, 4 vectors at a time, from the rows of W
     /// (the recurrent products of the fused layers: small k and n, so W stays in cache).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatMul(float* x, int batch, int k, float* w, int n, float* bias, float* y, bool accumulate)
     {
         int width = Vector<float>.Count;
@@ -85,6 +93,7 @@ internal static unsafe class VectorMath
         accumulate ? Vector.Load(y + column) : bias == null ? Vector<float>.Zero : Vector.Load(bias + column);
 
     /// <summary>LayerNorm over n values (eps 1e-5, as torch.nn.LayerNorm's default) into y; bias may be null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LayerNorm(float* x, float* weight, float* bias, int n, float* y)
     {
         float mean = 0, variance = 0;
@@ -96,12 +105,14 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>Exact (erf) GELU, torch.nn.functional.gelu's default, in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gelu(float* x, int n)
     {
         for (int i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1f + Erf(x[i] * 0.70710678f));
     }
 
     /// <summary>The tanh-approximate GELU (torch.nn.functional.gelu with approximate="tanh"), in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GeluTanh(float* x, int n)
     {
         const float root2OverPi = 0.7978845608f;
