@@ -29,7 +29,8 @@ public sealed record BenchSpec
     public float LearningRate { get; init; } = 1e-3f;
     public float Clip { get; init; } = 1f;
     public int Warmup { get; init; } = 2;
-    public int Steps { get; init; } = 10;               // timed steps (generation: timed repetitions)
+    public int Steps { get; init; } = 10;               // timed steps (generation: timed repetitions; with a FLOP budget: the most)
+    public double FlopBudget { get; init; }             // train: FLOPs the timed steps should do, sets Steps once Vocab is known (0: none)
     public int GenerateTokens { get; init; }            // generation: new tokens per row
     public int PromptLength { get; init; } = 8;
     public int Threads { get; init; } = 2;
@@ -78,6 +79,20 @@ public sealed record BenchSpec
 
     /// <summary>FLOPs per position of the timed work: forward + backward (about 3x forward) when training.</summary>
     public double FlopsPerPosition() => (Task == "train" ? 3 : 1) * ForwardFlopsPerPosition();
+
+    /// <summary>
+    /// With a FLOP budget: the timed steps that do about that much work, at least 2 and at most <see cref="Steps"/>
+    /// (small models run far below the machine's peak, so the same FLOPs would take them much longer).
+    /// </summary>
+    public BenchSpec WithBudgetedSteps()
+    {
+        if (FlopBudget <= 0) return this;
+        double perStep = FlopsPerPosition() * Batch * Sequence;
+        return this with { Steps = (int)Math.Clamp(Math.Round(FlopBudget / perStep), 2, Math.Max(2, Steps)) };
+    }
+
+    /// <summary>The matrix-multiply GFLOP/s a worker achieved on this configuration (0 without timed work).</summary>
+    public double AchievedGflops(BenchResult result) => result.Seconds > 0 ? FlopsPerPosition() * result.Positions / result.Seconds / 1e9 : 0;
 }
 
 /// <summary>What a worker prints as its last stdout line (JSON, snake_case).</summary>

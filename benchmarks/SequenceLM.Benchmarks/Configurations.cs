@@ -53,6 +53,28 @@ public static class Configurations
         Names with { Name = "generate names-wavenet-64 b1", Family = "wavenet", Context = 8, Layers = 3, Task = "generate", Batch = 1, GenerateTokens = 500, Warmup = 1, Steps = 3, Target = "gen-b1" },
     ];
 
+    /// <summary>
+    /// How cost grows (issue 13): the char-LSTM (one-hot, 2 layers, dropout 0.5) at hidden 64 to 1024 and the nanoGPT-CPU
+    /// transformer (4 layers, 4 heads, context 64, tied head) at width 64 to 512, training at batch 32 x 64 tokens, with
+    /// the timed steps set from a FLOP budget (fewer at the large sizes, at most 40 at the small ones).
+    /// </summary>
+    public static IReadOnlyList<BenchSpec> Scaling() =>
+    [
+        .. new long[] { 64, 128, 256, 512, 1024 }.Select(h => ScalingRow(CharLstm, $"lstm-{h} (2 layers, anna)", h)),
+        .. new long[] { 64, 128, 256, 512 }.Select(c => ScalingRow(NanoGpt, $"transformer-{c} (4 layers, timemachine)", c)),
+    ];
+
+    /// <summary>Tiny versions of the scaling rows (LSTM and transformer at 16 and 32 units, 1 warm-up + 2 steps): seconds, for CI.</summary>
+    public static IReadOnlyList<BenchSpec> QuickScaling() =>
+    [
+        .. new long[] { 16, 32 }.Select(h => ScalingRow(CharLstm, $"quick lstm-{h}", h) with { Batch = 4, Sequence = 16, Warmup = 1, Steps = 2, FlopBudget = 0 }),
+        .. new long[] { 16, 32 }.Select(c => ScalingRow(NanoGpt, $"quick transformer-{c}", c) with { Batch = 4, Sequence = 16, Warmup = 1, Steps = 2, FlopBudget = 0 }),
+    ];
+
+    // 300 GFLOP is about 5-10 s of timed steps at the large sizes on the 2-core machine (40-50 GFLOP/s).
+    private static BenchSpec ScalingRow(BenchSpec model, string name, long size) =>
+        model with { Name = name, Hidden = size, Batch = 32, Sequence = 64, Warmup = 2, Steps = 40, FlopBudget = 300e9 };
+
     /// <summary>Tiny versions of a training (recurrent and WaveNet), a recurrent generation and a transformer configuration: seconds, for CI.</summary>
     public static IReadOnlyList<BenchSpec> Quick() =>
     [

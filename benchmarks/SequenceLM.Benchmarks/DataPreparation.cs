@@ -59,6 +59,7 @@ public static class DataPreparation
                 for (int t = 0; t < spec.PromptLength; t++) w.Write(ids[r * rowLength + t]);
             return spec with { Vocab = vocab };
         }
+        spec = (spec with { Vocab = vocab }).WithBudgetedSteps();
         int t0 = spec.Sequence, count = spec.Warmup + spec.Steps;
         long windows = (rowLength - 1) / t0;
         w.Write((long)count);
@@ -72,7 +73,7 @@ public static class DataPreparation
             for (int r = 0; r < b; r++)
                 for (int t = 0; t < t0; t++) w.Write(ids[r * rowLength + start + t + 1]);
         }
-        return spec with { Vocab = vocab };
+        return spec;
     }
 
     // makemore: each line is "<boundary> c1 .. cn" -> "c1 .. cn <boundary>", rows padded to the batch's longest line.

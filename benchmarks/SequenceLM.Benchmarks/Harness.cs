@@ -27,15 +27,44 @@ internal sealed class Harness(HarnessOptions o)
 
     private int RunAll()
     {
-        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        var (pythonOk, pythonNote) = CheckPython();
-        Console.WriteLine($"SequenceLM benchmarks ({(o.Quick ? "quick" : "full")}): TorchSharp libtorch {TorchRuntime.TorchVersion} via our library and stock, " +
+        var load = LoadAverage();
+        var (pythonOk, pythonNote) = o.Scaling ? (false, "not run by --scaling") : CheckPython();
+        Console.WriteLine($"SequenceLM {(o.Scaling ? "scaling benchmark" : "benchmarks")} ({(o.Quick ? "quick" : "full")}): TorchSharp libtorch {TorchRuntime.TorchVersion} via our library and stock, " +
                           $"{(pythonOk ? "PyTorch " + pythonNote : ResultsReport.Unavailable + " (" + pythonNote + ")")}; load average {load} at start");
         if (!o.Quick && double.Parse(load, CultureInfo.InvariantCulture) >= 0.5)
             Console.WriteLine($"warning: load average {load} >= 0.5: other work shares the CPU, compare sides as ratios only");
 
-        // The MKL matrix-product peak (torch.mm through TorchSharp's libtorch), the basis of the GFLOP/s shares;
-        // PyTorch's OpenBLAS figures are printed for information.
+        var (mklPeak, peaks) = MeasurePeaks(pythonOk);
+        var configurations = o.Scaling ? (o.Quick ? Configurations.QuickScaling() : Configurations.Scaling())
+                                       : (o.Quick ? Configurations.Quick() : Configurations.Full());
+        var rows = configurations.Where(s => o.Only == null || s.Name.Contains(o.Only, StringComparison.OrdinalIgnoreCase))
+            .Select(s => RunRow(s, pythonOk)).ToList();
+        var endLoad = LoadAverage();
+        if (o.Scaling)
+        {
+            new ScalingReport(rows, mklPeak, o.Quick).Write(o.Json, load, endLoad);
+        }
+        else
+        {
+            var report = new ResultsReport(rows, mklPeak, pythonOk, o.Quick);
+            var table = report.Table();
+            Console.WriteLine();
+            Console.WriteLine(table);
+            report.WriteMarkdown(o.Markdown, peaks, pythonNote, load, endLoad, table);
+            report.WriteJson(o.Json, load, endLoad, pythonOk ? pythonNote : null);
+            Console.WriteLine($"\nwritten to {o.Markdown} and {o.Json}");
+        }
+        return rows.All(r => r.Ours != null && r.Stock != null) ? 0 : 1;
+    }
+
+    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    /// <summary>
+    /// The MKL matrix-product peak (torch.mm through TorchSharp's libtorch), the basis of the GFLOP/s shares (NaN if it
+    /// failed), and every peak measured; PyTorch's OpenBLAS figures are printed for information.
+    /// </summary>
+    private (double Mkl, List<(string What, double Gflops)> All) MeasurePeaks(bool pythonOk)
+    {
         var peak = new BenchSpec { Name = "peak", Task = "peak", MatmulSize = o.Quick ? 256 : 2048, Steps = o.Quick ? 3 : 20, Threads = o.Threads };
         var peaks = new List<(string What, double Gflops)>();
         var mkl = RunSide("ours", Write(peak, "peak"), null);
@@ -48,32 +77,21 @@ internal sealed class Harness(HarnessOptions o)
                 if (r?.Gflops > 0) peaks.Add(($"PyTorch, OpenBLAS {blas} thread{(blas > 1 ? "s" : "")}", r.Gflops));
             }
         }
-        double mklPeak = mkl?.Gflops > 0 ? mkl.Gflops : double.NaN;
         foreach (var p in peaks) Console.WriteLine($"matmul {peak.MatmulSize}x{peak.MatmulSize} float32: {p.Gflops:F1} GFLOP/s ({p.What})");
+        return (mkl?.Gflops > 0 ? mkl.Gflops : double.NaN, peaks);
+    }
 
-        var rows = new List<Row>();
-        var specs = (o.Quick ? Configurations.Quick() : Configurations.Full())
-            .Where(s => o.Only == null || s.Name.Contains(o.Only, StringComparison.OrdinalIgnoreCase)).ToList();
-        foreach (var baseSpec in specs)
-        {
-            var dataFile = Path.Combine(_work, Slug(baseSpec.Name) + ".bin");
-            var spec = DataPreparation.Prepare(baseSpec with { DataFile = dataFile, Threads = o.Threads }, o.DataDirectory, dataFile);
-            var specFile = Write(spec, Slug(spec.Name));
-            Console.WriteLine($"-- {spec.Name}");
-            var ours = RunSide("ours", specFile, null);
-            var stock = RunSide("torchsharp", specFile, null);
-            var torch = pythonOk ? RunSide("pytorch", specFile, null) : null;
-            rows.Add(new Row(spec, ours, stock, torch));
-        }
-        var endLoad = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        var report = new ResultsReport(rows, mklPeak, pythonOk, o.Quick);
-        var table = report.Table();
-        Console.WriteLine();
-        Console.WriteLine(table);
-        report.WriteMarkdown(o.Markdown, peaks, pythonNote, load, endLoad, table);
-        report.WriteJson(o.Json, load, endLoad, pythonOk ? pythonNote : null);
-        Console.WriteLine($"\nwritten to {o.Markdown} and {o.Json}");
-        return rows.All(r => r.Ours != null && r.Stock != null) ? 0 : 1;
+    /// <summary>Prepares one configuration's data and runs each side on it in its own process.</summary>
+    private Row RunRow(BenchSpec baseSpec, bool pythonOk)
+    {
+        var dataFile = Path.Combine(_work, Slug(baseSpec.Name) + ".bin");
+        var spec = DataPreparation.Prepare(baseSpec with { DataFile = dataFile, Threads = o.Threads }, o.DataDirectory, dataFile);
+        var specFile = Write(spec, Slug(spec.Name));
+        Console.WriteLine($"-- {spec.Name} ({spec.Warmup} warm-up + {spec.Steps} timed {(spec.Task == "generate" ? "repetitions" : "steps")})");
+        var ours = RunSide("ours", specFile, null);
+        var stock = RunSide("torchsharp", specFile, null);
+        var torch = pythonOk ? RunSide("pytorch", specFile, null) : null;
+        return new Row(spec, ours, stock, torch);
     }
 
     private (bool, string) CheckPython()
@@ -123,7 +141,7 @@ internal sealed class Harness(HarnessOptions o)
             : (exe, new List<string> { mode, specFile });
     }
 
-    private static (int, string, string) Exec(string file, IEnumerable<string> arguments, int? blasThreads, TimeSpan timeout)
+    public static (int, string, string) Exec(string file, IEnumerable<string> arguments, int? blasThreads, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments) psi.ArgumentList.Add(a);

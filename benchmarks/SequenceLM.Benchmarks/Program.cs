@@ -8,6 +8,10 @@ using Microsoft.ML.SequenceLM.Benchmarks;
 // SequenceLM.Benchmarks [--quick] [--only TEXT] [--markdown FILE] [--json FILE] [--data DIR] [--python PATH] [--threads N (default: cores)]
 //   runs every configuration with our library, with stock TorchSharp and with benchmarks/pytorch/reference.py, each
 //   side of each configuration in its own process, prints one table and writes it as markdown and as JSON.
+// SequenceLM.Benchmarks --scaling [--quick] [--only TEXT] [--json FILE] [--data DIR] [--threads N]
+//   how cost grows: training tokens/s and GFLOP/s of the LSTM (hidden 64-1024) and the transformer (width 64-512), ours
+//   and stock TorchSharp; prints a table, writes FILE (default artifacts/benchmarks/scaling.json) and beside it
+//   scaling-tokens.svg and scaling-gflops.svg (and .png where rsvg-convert is on PATH).
 // SequenceLM.Benchmarks worker SPEC.json         (internal: one configuration with our library in this process)
 // SequenceLM.Benchmarks stock-worker SPEC.json   (internal: one configuration with stock TorchSharp in this process)
 // SequenceLM.Benchmarks bpe FILE [SIZE]          learns byte-level BPE of SIZE tokens (default 2,000) from FILE, prints the time
@@ -28,12 +32,12 @@ if (args.Length is 2 or 3 && args[0] == "bpe")
 var options = HarnessOptions.Parse(args);
 return new Harness(options).Run();
 
-internal sealed record HarnessOptions(bool Quick, string? Only, string Markdown, string Json, string DataDirectory, string Python, string RepoRoot, int Threads)
+internal sealed record HarnessOptions(bool Quick, bool Scaling, string? Only, string Markdown, string Json, string DataDirectory, string Python, string RepoRoot, int Threads)
 {
     public static HarnessOptions Parse(string[] args)
     {
         string repo = FindRepoRoot();
-        bool quick = false;
+        bool quick = false, scaling = false;
         string? only = null;
         int threads = Environment.ProcessorCount;
         string markdown = Path.Combine(repo, "artifacts", "benchmarks", "results.md");
@@ -45,17 +49,19 @@ internal sealed record HarnessOptions(bool Quick, string? Only, string Markdown,
             switch (args[i])
             {
                 case "--quick": quick = true; break;
+                case "--scaling": scaling = true; break;
                 case "--only": only = args[++i]; break;
                 case "--markdown": markdown = Path.GetFullPath(args[++i]); break;
                 case "--json": json = Path.GetFullPath(args[++i]); break;
                 case "--data": data = Path.GetFullPath(args[++i]); break;
                 case "--python": python = args[++i]; break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' (use --quick, --only TEXT, --markdown FILE, --json FILE, --data DIR, --python PATH, --threads N)");
+                default: throw new ArgumentException($"unknown argument '{args[i]}' (use --quick, --scaling, --only TEXT, --markdown FILE, --json FILE, --data DIR, --python PATH, --threads N)");
             }
         }
-        // results.json goes next to the markdown file unless --json says otherwise
-        return new HarnessOptions(quick, only, markdown, json ?? Path.ChangeExtension(markdown, ".json"), data, python, repo, threads);
+        // results.json goes next to the markdown file unless --json says otherwise; the scaling run has no markdown file
+        json ??= scaling ? Path.Combine(repo, "artifacts", "benchmarks", "scaling.json") : Path.ChangeExtension(markdown, ".json");
+        return new HarnessOptions(quick, scaling, only, markdown, json, data, python, repo, threads);
     }
 
     private static string FindRepoRoot()

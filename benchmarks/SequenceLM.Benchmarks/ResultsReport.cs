@@ -22,13 +22,16 @@ internal sealed class ResultsReport(List<Row> rows, double peakGflops, bool pyth
         _ => (1.15, ">=1.15x"),
     };
 
-    private static string Tps(BenchResult? x) => x == null ? "failed" : x.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture);
-    private static string Mib(BenchResult? x) => x == null ? "-" : (x.PeakRssKb / 1024.0).ToString("F0", CultureInfo.InvariantCulture);
+    public static string Tps(BenchResult? x) => x == null ? "failed" : x.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture);
+    public static string Mib(BenchResult? x) => x == null ? "-" : (x.PeakRssKb / 1024.0).ToString("F0", CultureInfo.InvariantCulture);
 
-    private string Gflops(Row r, BenchResult? x)
+    private string Gflops(Row r, BenchResult? x) => Gflops(r.Spec, x, peakGflops);
+
+    /// <summary>"GFLOP/s (share of the peak)", "-" without timed work.</summary>
+    public static string Gflops(BenchSpec spec, BenchResult? x, double peakGflops)
     {
         if (x == null || x.Seconds <= 0) return "-";
-        double g = r.Spec.FlopsPerPosition() * x.Positions / x.Seconds / 1e9;
+        double g = spec.AchievedGflops(x);
         return double.IsNaN(peakGflops) ? $"{g:F2}" : $"{g:F2} ({100 * g / peakGflops:F0}%)";
     }
 
@@ -51,14 +54,7 @@ internal sealed class ResultsReport(List<Row> rows, double peakGflops, bool pyth
             lines.Add([r.Spec.Name, Tps(r.Ours), Tps(r.Stock), ratio, met, pythonOk ? Tps(r.Torch) : Unavailable,
                        Gflops(r, r.Ours), Mib(r.Ours), Mib(r.Stock), memory]);
         }
-        var widths = Enumerable.Range(0, header.Length).Select(c => lines.Max(l => l[c].Length)).ToArray();
-        var sb = new StringBuilder();
-        for (int i = 0; i < lines.Count; i++)
-        {
-            sb.Append("| ").AppendJoin(" | ", lines[i].Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).AppendLine(" |");
-            if (i == 0) sb.Append("|").AppendJoin("|", widths.Select((w, c) => c == 0 ? new string('-', w + 2) : new string('-', w + 1) + ":")).AppendLine("|");
-        }
-        return sb.ToString().TrimEnd();
+        return TextTable.Render(lines);
     }
 
     public void WriteMarkdown(string path, List<(string What, double Gflops)> peaks, string pythonNote, string load, string endLoad, string table)
@@ -84,33 +80,35 @@ internal sealed class ResultsReport(List<Row> rows, double peakGflops, bool pyth
 
     public void WriteJson(string path, string load, string endLoad, string? pytorchVersion)
     {
-        JsonNode? Side(BenchResult? x) => x == null ? null : new JsonObject
-        {
-            ["tokens_per_s"] = x.TokensPerSecond,
-            ["peak_mib"] = Math.Round(x.PeakRssKb / 1024.0, 1),
-        };
+        var machine = Machine.Json(load, endLoad, quick);
+        machine["pytorch"] = pytorchVersion;
         var json = new JsonObject
         {
-            ["machine"] = new JsonObject
-            {
-                ["cpu"] = Machine.CpuModel(),
-                ["cores"] = Environment.ProcessorCount,
-                ["memory_gib"] = Math.Round(Machine.MemoryGiB(), 1),
-                ["load_average_start"] = load,
-                ["load_average_end"] = endLoad,
-                ["libtorch"] = TorchRuntime.TorchVersion,
-                ["pytorch"] = pytorchVersion,
-                ["quick"] = quick,
-            },
+            ["machine"] = machine,
             ["peak_gflops"] = double.IsNaN(peakGflops) ? null : peakGflops,
             ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
             {
                 ["name"] = r.Spec.Name,
-                ["ours"] = Side(r.Ours),
-                ["torchsharp"] = Side(r.Stock),
-                ["pytorch"] = Side(r.Torch),
+                ["ours"] = SideJson(r.Ours),
+                ["torchsharp"] = SideJson(r.Stock),
+                ["pytorch"] = SideJson(r.Torch),
             }).ToArray()),
         };
+        WriteJson(path, json);
+    }
+
+    /// <summary>One side of a row: {"tokens_per_s": x, ["gflops": g,] "peak_mib": y}, null for a side that failed.</summary>
+    public static JsonObject? SideJson(BenchResult? x, double? gflops = null)
+    {
+        if (x == null) return null;
+        var side = new JsonObject { ["tokens_per_s"] = x.TokensPerSecond };
+        if (gflops != null) side["gflops"] = gflops;
+        side["peak_mib"] = Math.Round(x.PeakRssKb / 1024.0, 1);
+        return side;
+    }
+
+    public static void WriteJson(string path, JsonObject json)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
@@ -118,6 +116,18 @@ internal sealed class ResultsReport(List<Row> rows, double peakGflops, bool pyth
 
 internal static class Machine
 {
+    /// <summary>The machine block of the JSON files: CPU, cores, memory, load averages, libtorch, quick run or not.</summary>
+    public static JsonObject Json(string load, string endLoad, bool quick) => new()
+    {
+        ["cpu"] = CpuModel(),
+        ["cores"] = Environment.ProcessorCount,
+        ["memory_gib"] = Math.Round(MemoryGiB(), 1),
+        ["load_average_start"] = load,
+        ["load_average_end"] = endLoad,
+        ["libtorch"] = TorchRuntime.TorchVersion,
+        ["quick"] = quick,
+    };
+
     public static string CpuModel() =>
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
 

@@ -9,27 +9,9 @@ namespace Microsoft.ML.SequenceLM.Tests.Benchmarks;
 /// </summary>
 public sealed class BenchmarkHarnessTests(ITestOutputHelper output) : TestBase(output)
 {
-    private (int ExitCode, string Output) RunQuick(string? python)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(RepoRoot, "benchmarks", "run.sh"));
-        psi.ArgumentList.Add("--quick");
-        psi.ArgumentList.Add("--markdown");
-        psi.ArgumentList.Add(Path.Combine(CreateTempDirectory(), "results.md"));
-        if (python != null) psi.Environment["SEQUENCELM_BENCH_PYTHON"] = python;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("benchmarks/run.sh --quick did not finish in 10 minutes");
-        }
-        p.WaitForExit();
-        var text = stdout.Result + stderr.Result;
-        Output.WriteLine(text);
-        return (p.ExitCode, text);
-    }
+    private (int ExitCode, string Output) RunQuick(string? python) =>
+        BenchmarkScript.Run(Output, ["--quick", "--markdown", Path.Combine(CreateTempDirectory(), "results.md")],
+            python == null ? null : new Dictionary<string, string> { ["SEQUENCELM_BENCH_PYTHON"] = python });
 
     private static bool PyTorchInstalled()
     {

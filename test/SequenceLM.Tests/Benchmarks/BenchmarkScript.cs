@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Microsoft.ML.SequenceLM.Tests.Benchmarks;
+
+/// <summary>Runs benchmarks/run.sh with the given arguments and returns its exit code and its output (also written to the test's output).</summary>
+internal static class BenchmarkScript
+{
+    public static (int ExitCode, string Output) Run(ITestOutputHelper output, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(TestBase.RepoRoot, "benchmarks", "run.sh"));
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"benchmarks/run.sh {string.Join(' ', psi.ArgumentList.Skip(1))} did not finish in 10 minutes");
+        }
+        p.WaitForExit();
+        var text = stdout.Result + stderr.Result;
+        output.WriteLine(text);
+        return (p.ExitCode, text);
+    }
+}
