@@ -36,6 +36,7 @@ public static class Configurations
         CharLstm,
         Ptb with { Name = "ptb-rnn-tanh-2x256", Family = "rnn_tanh" },
         Ptb with { Name = "ptb-gru-2x256", Family = "gru" },
+        Ptb with { Name = "ptb-lstm-2x256", Family = "lstm" },
         Ptb with { Name = "ptb-transformer-2x256", Family = "transformer", Heads = 4, Context = 35 },
         Names with { Name = "names-rnn-64 (per-line)", Family = "rnn_tanh" },
         Names with { Name = "names-gru-64 (per-line)", Family = "gru" },

@@ -29,6 +29,7 @@ internal sealed class GenerationSession : IDisposable
     private List<long>[]? _contexts;     // transformer: each row's window
     private readonly KeyValueCache _cache = new(); // transformer: keys/values of the windows when Length > 0
     private TransformerCpuStep? _transformerStep;  // transformer on the CPU: cached positions computed in C#
+    private FixedContextCpuStep? _fixedStep;       // bigram, MLP, WaveNet on the CPU: every step in C#
     private bool _disposed;
 
     public int BatchSize { get; }
@@ -87,6 +88,7 @@ internal sealed class GenerationSession : IDisposable
                 {
                     session._transformerStep = core.Net is TransformerLanguageModel && prompts.Count <= CpuStepMaxBatch
                         ? TransformerCpuStep.TryCreate(core) : null;
+                    session._fixedStep = prompts.Count <= CpuStepMaxBatch ? FixedContextCpuStep.TryCreate(core) : null;
                     session._contexts = rows;
                     foreach (var row in rows) Trim(row, session.Context);
                     session.RunContexts();
@@ -119,7 +121,7 @@ internal sealed class GenerationSession : IDisposable
                 output.Fill(stopToken);
                 continue;
             }
-            if (_pending is not null && _cpuStep is not null)
+            if (_pending is not null && (_cpuStep is not null || _fixedStep is not null))
             {
                 using (_core.Read()) Advance(); // no libtorch call: no scope or inference mode to set up
             }
@@ -226,6 +228,11 @@ internal sealed class GenerationSession : IDisposable
     {
         var rows = _contexts!;
         _cache.Length = 0;
+        if (_fixedStep is not null)
+        {
+            _fixedStep.Step(rows, _logits);
+            return;
+        }
         if (_core.Net is TransformerLanguageModel transformer && rows.All(r => r.Count == rows[0].Count))
         {
             StoreLogits(transformer.forward(Stack(rows, Enumerable.Range(0, BatchSize).ToArray()), _cache));
