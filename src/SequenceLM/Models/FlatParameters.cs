@@ -20,6 +20,7 @@ internal sealed class FlatParameters : IDisposable
         var ordered = parameters.OrderBy(p => p.Parameter.dim() >= 2 ? 0 : 1).ToArray(); // stable: named order within each segment
         long total = ordered.Sum(p => p.Parameter.numel());
         using var _ = no_grad();
+        using var scope = NewDisposeScope(); // frees the intermediate narrows now: each would hold a whole buffer until finalised
         Weights = empty(total, first.dtype, first.device).DetachFromDisposeScope();
         Gradients = zeros(total, first.dtype, first.device).DetachFromDisposeScope();
         long offset = 0;
@@ -55,6 +56,7 @@ internal sealed class FlatParameters : IDisposable
     /// <summary>A buffer shaped like <see cref="Weights"/> (optimizer state), and a view of it per parameter, named <paramref name="prefix"/> + parameter name.</summary>
     public (Tensor Buffer, (string Name, Tensor View)[] Views) ZerosLike(string prefix)
     {
+        using var scope = NewDisposeScope();
         var buffer = zeros_like(Weights).DetachFromDisposeScope();
         var views = Parameters.Select(p => (prefix + p.Name, buffer.narrow(0, Offsets[p.Name], p.Parameter.numel()).view(p.Parameter.shape)
             .DetachFromDisposeScope())).ToArray();
