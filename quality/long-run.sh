@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The long quality runs (never in CI): anna-lstm (20 epochs of the char-rnn notebook's LSTM, about two hours of a quiet
-# 2-core machine), timemachine-rnn256 / timemachine-rnn512 (d2l's RNN recipes) and ptb-analyses (RNN, GRU, Transformer on
+# 2-core machine), timemachine-rnn256 / timemachine-rnn512 (d2l's RNN recipes; timemachine-plot then draws both in one
+# plot from their finished run folders) and ptb-analyses (RNN, GRU, Transformer on
 # Penn Treebank). Resumable: checkpoints and progress logs go to the run folder (default /work/runs/<run>); run the same
 # command again to continue, or, after the last epoch, only to rewrite the report in quality/results (<run>.json and the
 # plots, SVG and PNG). It runs a copy of the build in the run folder, so rebuilding the repository meanwhile does not

@@ -11,6 +11,8 @@ using Microsoft.ML.SequenceLM.Quality;
 // The full, resumable runs whose figures go to quality/results (see docs/results.md; quality/long-run.sh runs them):
 //        SequenceLM.Quality <anna-lstm|timemachine-rnn256|timemachine-rnn512|ptb-analyses> --data DIR --run DIR [--results DIR] [--epochs N]
 //        SequenceLM.Quality transformer-initialisation --data DIR [--results DIR] [--steps N]
+//        SequenceLM.Quality timemachine-plot --data DIR --run DIR [--results DIR]   (both d2l recipes in one plot, from the
+//                             finished runs beside DIR: timemachine-rnn256 and timemachine-rnn512)
 string task = args.Length > 0 ? args[0] : throw new ArgumentException("task missing");
 string data = Arg("--data") ?? Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data");
 double seconds = double.Parse(Arg("--seconds") ?? "300");
@@ -25,6 +27,7 @@ var result = task switch
     "anna-lstm" => AnnaLstm.Run(ml, data, Run().Path, Results()),
     "timemachine-rnn256" => TimeMachineRnn.Run(ml, data, Run(), Results(), hidden: 256, Epochs()),
     "timemachine-rnn512" => TimeMachineRnn.Run(ml, data, Run(), Results(), hidden: 512, Epochs()),
+    "timemachine-plot" => TimeMachineRnn.PlotBoth(ml, data, Sibling("timemachine-rnn256"), Sibling("timemachine-rnn512"), Results()),
     "transformer-initialisation" => InitialisationSchemes.Run(ml, data, Results(), steps ?? 1000),
     "ptb-analyses" => PtbAnalyses.Run(ml, data, Run(), Results(), epochs: Epochs() ?? 6),
     "names-ladder" => Ladder(),
@@ -150,6 +153,9 @@ Dictionary<string, object> Summary(LanguageModelTransformer lm) => new()
 };
 
 RunFolder Run() => new(Arg("--run") ?? throw new ArgumentException("--run DIR missing"));
+
+// The folder of another long run beside this one's (quality/long-run.sh puts each run in /work/runs/<run>).
+RunFolder Sibling(string run) => new(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Run().Path))!, run));
 
 string Results() => ResultFiles.Directory(Arg("--results"));
 

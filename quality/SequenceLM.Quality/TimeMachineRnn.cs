@@ -34,6 +34,35 @@ internal static class TimeMachineRnn
         return figures;
     }
 
+    /// <summary>
+    /// One plot of both recipes' perplexity per epoch ((a) sequential and random, (b) sequential), from their finished
+    /// run folders: resuming a finished training only reloads its history.
+    /// </summary>
+    public static Dictionary<string, object> PlotBoth(MLContext ml, string data, RunFolder rnn256, RunFolder rnn512, string results)
+    {
+        var text = ml.Data.LoadTextDocument(Path.Combine(data, "timemachine.txt"));
+        var tokenizer = ml.Transforms.TokenizeChars(options: CharTokenizerOptions.D2lLettersOnly());
+        var curves = new LearningCurves();
+        var epochs = new Dictionary<string, object>();
+        foreach (var (folder, hidden, lr, count, mode) in new[]
+                 {
+                     (rnn256, 256, 0.1f, 500, WindowMode.Sequential), (rnn256, 256, 0.1f, 500, WindowMode.Random),
+                     (rnn512, 512, 0.5f, 2000, WindowMode.Sequential),
+                 })
+        {
+            string name = $"({(hidden == 256 ? "a" : "b")}) RNN {hidden}, lr {lr}, {mode.ToString().ToLowerInvariant()}";
+            using var model = Train(ml, text, tokenizer, folder, hidden, lr, count, mode);
+            var history = model.LastTransformer.History;
+            if (history.Records.Count == 0 || history.Records[^1].Epoch + 1 < count)
+                throw new InvalidOperationException($"{name} has not finished its {count} epochs in {folder.Path}: run it first (quality/long-run.sh).");
+            curves.Add(name, history);
+            epochs[name] = history.Records[^1].Epoch + 1;
+        }
+        ResultFiles.WritePlot(results, "timemachine", curves.ToSvg(CurveAxis.Epochs,
+            "The Time Machine (d2l): training perplexity per epoch, both recipes", CurveMetric.Perplexity, CurveSeries.Train));
+        return epochs;
+    }
+
     private static TransformerChain<LanguageModelTransformer> Train(MLContext ml, IDataView text, IEstimator<ITransformer> tokenizer,
         RunFolder folder, int hidden, float lr, int epochs, WindowMode mode)
     {

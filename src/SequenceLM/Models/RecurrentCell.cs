@@ -93,9 +93,10 @@ internal static class RecurrentCell
     }
 
     /// <summary>
-    /// The derivative of the span <see cref="Step"/> of a GRU or RNN: from dL/dh' (<paramref name="dh"/>, [H]), the
-    /// activated gates the step left in gi, gh and the previous h, writes dL/dgi and dL/dgh ([gates x H]) and puts
-    /// the part of dL/dh that does not go through W_hh into <paramref name="dh"/>.
+    /// The derivative of the span <see cref="Step(ModelFamily, Span{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    /// of a GRU or RNN: from dL/dh' (<paramref name="dh"/>, [H]), the activated gates the step left in gi, gh and the
+    /// previous h, writes dL/dgi and dL/dgh ([gates x H]) and puts the part of dL/dh that does not go through W_hh
+    /// into <paramref name="dh"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void StepBackward(ModelFamily family, ReadOnlySpan<float> gates, ReadOnlySpan<float> gh, ReadOnlySpan<float> hPrevious,
