@@ -31,7 +31,7 @@ internal sealed class StockRecurrentModel : nn.Module<Tensor, Tensor>
             _ => nn.RNN(input, s.Hidden, s.Layers, nn.NonLinearities.Tanh, batchFirst: true, dropout: between),
         };
         head = nn.Linear(s.Hidden, s.Vocab);
-        if (s.Tie && embedding is not null) head.weight = embedding.weight;
+        if (s.Tie && embedding is not null) head.weight = embedding.weight!;
         RegisterComponents();
     }
 
@@ -95,7 +95,7 @@ internal sealed class StockGpt : nn.Module<Tensor, Tensor>
         blocks = new ModuleList<StockBlock>(Enumerable.Range(0, s.Layers).Select(_ => new StockBlock(s.Hidden, s.Heads, s.Dropout)).ToArray());
         ln_f = nn.LayerNorm(s.Hidden);
         head = nn.Linear(s.Hidden, s.Vocab);
-        if (s.Tie) head.weight = wte.weight;
+        if (s.Tie) head.weight = wte.weight!;
         RegisterComponents();
         using var _ = no_grad();
         foreach (var (name, p) in named_parameters())

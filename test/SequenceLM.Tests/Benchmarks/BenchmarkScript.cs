@@ -11,6 +11,9 @@ internal static class BenchmarkScript
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(TestBase.RepoRoot, "benchmarks", "run.sh"));
         foreach (var a in arguments) psi.ArgumentList.Add(a);
+        // The solution build made the harness. A build from here could recompile the library while other tests' processes
+        // run it from their bin folders, which share its file through copy-local hard links: it would change under them.
+        psi.Environment["SEQUENCELM_BENCH_NO_BUILD"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
