@@ -58,6 +58,7 @@ internal sealed partial class LanguageModelEngine
         if (!float.IsFinite(options.LearningRate) || options.LearningRate < 0)
             throw new ArgumentException($"learning_rate must be finite and >= 0, got {options.LearningRate}");
         using var scope = NewDisposeScope();
+        using var serial = SmallStepThreads.For(_flat!.Weights.numel() * inputs.Length, _core.Device);
         var x = TokenTensor(inputs, batch, steps, "inputs");
         var y = TokenTensor(targets, batch, steps, "targets", allowIgnore: true);
         var net = _core.Net;
