@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long quality runs (never in CI): anna-lstm (20 epochs of the char-rnn notebook's LSTM, about two hours of a quiet
+# The long quality runs (never in CI): anna-lstm (20 epochs of the char-rnn notebook's LSTM, about 2.6 hours of a quiet
 # 2-core machine), timemachine-rnn256 / timemachine-rnn512 (d2l's RNN recipes; timemachine-plot then draws both in one
 # plot from their finished run folders) and ptb-analyses (RNN, GRU, Transformer on
 # Penn Treebank). Resumable: checkpoints and progress logs go to the run folder (default /work/runs/<run>); run the same

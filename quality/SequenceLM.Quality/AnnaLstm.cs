@@ -5,7 +5,7 @@ namespace Microsoft.ML.SequenceLM.Quality;
 /// <summary>
 /// The character-level LSTM notebook's full run on anna.txt: one-hot input, LSTM 2x512, dropout 0.5, sequence 100,
 /// batch 128, Adam 1e-3, clip 5, the last 10% as validation, 20 epochs. It checkpoints into a run folder and resumes
-/// from it, so the two-hour run can be stopped and continued; run again after the last epoch, it only writes the report.
+/// from it, so the 2.6-hour run can be stopped and continued; run again after the last epoch, it only writes the report.
 /// </summary>
 internal static class AnnaLstm
 {

@@ -40,7 +40,8 @@ var result = task switch
     }),
     _ => throw new ArgumentException($"unknown task {task}"),
 };
-result["wall_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
+// A resumable run reports its whole training time itself; this process may have run only its last part.
+result.TryAdd("wall_seconds", Math.Round(clock.Elapsed.TotalSeconds, 1));
 Console.WriteLine(JsonSerializer.Serialize(result));
 return 0;
 
